@@ -1,0 +1,82 @@
+import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { newId } from './common/ids';
+import { createValidationPipe } from './common/validation';
+import { AppConfig, LogLevel } from './config/app-config';
+import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
+import { mountOpenApi } from './openapi';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: false,
+};
+
+export interface SandboxApp {
+  app: NestFastifyApplication;
+  connection: DatabaseConnection;
+  close(): Promise<void>;
+}
+
+function createAdapter(): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newId('request'),
+    requestIdHeader: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const fastify = adapter.getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  // An empty JSON body means "no parameters" (e.g. POST /capture with Content-Type set and no body).
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || body.length === 0) return done(null, undefined);
+    parseJson(request, body.toString(), done);
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('Request-Id', request.id);
+  });
+  return adapter;
+}
+
+/** Builds the HTTP application (not listening yet). Shared by main.ts and the e2e tests. */
+export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
+  const connection = await resolveDatabaseConnection(config);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connection), createAdapter(), {
+    logger: NEST_LEVELS[config.logLevel],
+    abortOnError: false,
+    bodyParser: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  mountOpenApi(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    connection,
+    async close() {
+      await app.close();
+      await connection.close?.();
+    },
+  };
+}
+
+export function logBanner(config: AppConfig, connection: DatabaseConnection): void {
+  const logger = new Logger('PaymentSandbox');
+  const mode = config.embeddedDatabase ? 'embedded' : 'external';
+  logger.log(
+    `Payment Sandbox listening on ${config.publicUrl} (docs ${config.publicUrl}/docs) — ` +
+      `database: ${mode} (${connection.location}), queue: ${config.redisUrl ? 'redis' : 'in-process'}`,
+  );
+}

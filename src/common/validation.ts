@@ -1,0 +1,41 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { DomainError } from './errors/domain-error';
+
+interface Leaf {
+  path: string;
+  error: ValidationError;
+}
+
+function firstLeaf(error: ValidationError, parent = ''): Leaf {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  if (error.constraints && Object.keys(error.constraints).length > 0) return { path, error };
+  const child = error.children?.[0];
+  return child ? firstLeaf(child, path) : { path, error };
+}
+
+function toDomainError(errors: ValidationError[]): DomainError {
+  const { path, error } = firstLeaf(errors[0]);
+  const constraints = error.constraints ?? {};
+  if (constraints.whitelistValidation) {
+    return new DomainError('parameter_unknown', `Received unknown parameter: ${path}`, path);
+  }
+  const missing = error.value === undefined || error.value === null;
+  const message = Object.values(constraints)[0] ?? `Invalid value for ${path}`;
+  return new DomainError(missing ? 'parameter_missing' : 'parameter_invalid', message, path);
+}
+
+/**
+ * The global pipe: unknown fields are rejected (no mass assignment), nothing is coerced
+ * implicitly, and the first failure becomes one error naming its dotted `param`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: true },
+    exceptionFactory: toDomainError,
+  });
+}

@@ -1,0 +1,154 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { parseDuration, parseDurationList } from './duration';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const DURATION_PATTERN = /^\d+(ms|s|m|h|d)$/;
+const DURATION_LIST_PATTERN = /^\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*$/;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The raw environment, validated. Names match the env variables one to one. */
+class EnvironmentVariables {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 4242;
+
+  @IsString() @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  @IsString() @MinLength(1)
+  SANDBOX_DATA_DIR = './.sandbox-data';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toBool) @IsBoolean()
+  RUN_MIGRATIONS = true;
+
+  @Transform(emptyToUndefined) @Transform(toBool) @IsOptional() @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_RPS = 25;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(600_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Matches(DURATION_LIST_PATTERN, { message: 'must be a comma list of durations such as 5s,5m,30m,2h' })
+  WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h';
+
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_BLOCK_PRIVATE_URLS = false;
+
+  @Matches(DURATION_PATTERN, { message: 'must be a duration such as 24h' })
+  IDEMPOTENCY_TTL = '24h';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(200)
+  PUBLIC_URL?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** The one typed configuration object of the app. Nothing else reads process.env. */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly sandboxDataDir: string;
+  readonly redisUrl: string | undefined;
+  readonly runMigrations: boolean;
+  readonly seedDemo: boolean;
+  readonly adminApiKey: string | undefined;
+  readonly rateLimitRps: number;
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryScheduleMs: number[];
+  readonly webhookBlockPrivateUrls: boolean;
+  readonly idempotencyTtlMs: number;
+  readonly logLevel: LogLevel;
+  readonly publicUrl: string;
+
+  constructor(env: EnvironmentVariables) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.databaseUrl = env.DATABASE_URL;
+    this.databasePoolSize = env.DATABASE_POOL_SIZE;
+    this.sandboxDataDir = env.SANDBOX_DATA_DIR;
+    this.redisUrl = env.REDIS_URL;
+    this.runMigrations = env.RUN_MIGRATIONS;
+    this.seedDemo = env.SEED_DEMO ?? env.DATABASE_URL === undefined;
+    this.adminApiKey = env.ADMIN_API_KEY;
+    this.rateLimitRps = env.RATE_LIMIT_RPS;
+    this.webhookTimeoutMs = env.WEBHOOK_TIMEOUT_MS;
+    this.webhookRetryScheduleMs = parseDurationList(env.WEBHOOK_RETRY_SCHEDULE) ?? [];
+    this.webhookBlockPrivateUrls = env.WEBHOOK_BLOCK_PRIVATE_URLS;
+    this.idempotencyTtlMs = parseDuration(env.IDEMPOTENCY_TTL) ?? 0;
+    this.logLevel = env.LOG_LEVEL;
+    this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  }
+
+  get embeddedDatabase(): boolean {
+    return this.databaseUrl === undefined;
+  }
+
+  /** Validates the environment; throws ConfigError naming every bad variable. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
+    const known = Object.keys(new EnvironmentVariables());
+    const raw: Record<string, string> = {};
+    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL']) {
+      const value = overrides[name] ?? env[name];
+      if (value !== undefined) raw[name] = value;
+    }
+    const parsed = plainToInstance(EnvironmentVariables, raw);
+    const errors = validateSync(parsed, { forbidUnknownValues: false });
+    if (errors.length > 0) throw new ConfigError(describe(errors));
+    return new AppConfig(parsed);
+  }
+}
+
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+
+function describe(errors: ValidationError[]): string {
+  const lines = errors.map((error) => {
+    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    const shown = SECRET_VARIABLES.has(error.property) ? '(hidden)' : JSON.stringify(error.value);
+    return `  ${error.property}=${shown}: ${reasons}`;
+  });
+  return `Invalid configuration:\n${lines.join('\n')}`;
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_AMOUNT } from '../../common/money';
+import { IsStringMap } from '../../common/string-map.validator';
+import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
+import { SimulateDelayDto } from './simulate-delay.dto';
+
+export class CardDto {
+  @ApiProperty({ example: '4242424242424242', description: 'Test card number (digits, 12-19). Never stored or logged.' })
+  @IsString()
+  @Matches(/^\d{12,19}$/, { message: 'number must be 12 to 19 digits' })
+  number: string;
+
+  @ApiProperty({ minimum: 1, maximum: 12, example: 12 })
+  @IsInt()
+  @Min(1)
+  @Max(12)
+  exp_month: number;
+
+  @ApiProperty({ minimum: 2000, maximum: 2100, example: 2030 })
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  exp_year: number;
+
+  @ApiPropertyOptional({ example: '123', description: 'Checked for shape only; never stored or logged.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{3,4}$/, { message: 'cvc must be 3 or 4 digits' })
+  cvc?: string;
+}
+
+export class PaymentMethodDto {
+  @ApiProperty({ enum: ['card'] })
+  @Equals('card', { message: "type must be 'card'" })
+  type: 'card';
+
+  @ApiProperty({ type: CardDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CardDto)
+  card: CardDto;
+}
+
+export class CreatePaymentDto extends SimulateDelayDto {
+  @ApiProperty({ example: 2000, minimum: 1, maximum: MAX_AMOUNT, description: 'Positive integer in minor units (2000 = $20.00).' })
+  @IsInt({ message: 'amount must be a positive integer in minor units' })
+  @Min(1, { message: 'amount must be a positive integer in minor units' })
+  @Max(MAX_AMOUNT, { message: `amount must be at most ${MAX_AMOUNT}` })
+  amount: number;
+
+  @ApiProperty({ example: 'usd', description: 'ISO 4217 code, any case; answered in upper case.' })
+  @IsString()
+  @Matches(/^[A-Za-z]{3}$/, { message: 'currency must be a three-letter ISO 4217 code' })
+  currency: string;
+
+  @ApiPropertyOptional({ enum: ['automatic', 'manual'], default: 'automatic' })
+  @IsOptional()
+  @IsIn(['automatic', 'manual'])
+  capture_method?: 'automatic' | 'manual';
+
+  @ApiPropertyOptional({ type: PaymentMethodDto, description: 'Defaults to the test card 4242 4242 4242 4242.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PaymentMethodDto)
+  payment_method?: PaymentMethodDto;
+
+  @ApiPropertyOptional({ example: 'Order #1234', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'jane@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  customer_email?: string;
+
+  @ApiPropertyOptional({ example: { order_id: '1234' }, type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringMap({ maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 })
+  metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ enum: SIMULATE_CREATE_MODES, description: 'Force an outcome; wins over the test card.' })
+  @IsOptional()
+  @IsIn(SIMULATE_CREATE_MODES)
+  simulate?: SimulateCreateMode;
+}

@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PaymentEntity } from '../entities/payment.entity';
+import { PAYMENT_STATUSES, PaymentStatus } from '../payment.machine';
+
+class CardView {
+  @ApiProperty({ example: 'visa' }) brand: string;
+  @ApiProperty({ example: '4242' }) last4: string;
+  @ApiProperty({ example: 12 }) exp_month: number;
+  @ApiProperty({ example: 2030 }) exp_year: number;
+}
+
+class PaymentMethodView {
+  @ApiProperty({ enum: ['card'] }) type: 'card';
+  @ApiProperty({ type: CardView }) card: CardView;
+}
+
+export class PaymentView {
+  @ApiProperty({ example: 'pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
+  @ApiProperty({ enum: ['payment'] }) object: 'payment';
+  @ApiProperty({ example: 2000 }) amount: number;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ enum: PAYMENT_STATUSES, example: 'CAPTURED' }) status: PaymentStatus;
+  @ApiProperty({ enum: ['automatic', 'manual'] }) capture_method: 'automatic' | 'manual';
+  @ApiProperty({ example: 2000 }) amount_captured: number;
+  @ApiProperty({ example: 0 }) amount_refunded: number;
+  @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
+  @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) failure_message: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Order #1234' }) description: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'jane@example.com' }) customer_email: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { order_id: '1234' } })
+  metadata: Record<string, string>;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) updated_at: string;
+}
+
+export function toPaymentView(row: PaymentEntity): PaymentView {
+  return {
+    id: row.id,
+    object: 'payment',
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    capture_method: row.captureMethod,
+    amount_captured: row.amountCaptured,
+    amount_refunded: row.amountRefunded,
+    payment_method: {
+      type: 'card',
+      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear },
+    },
+    failure_code: row.failureCode,
+    failure_message: row.failureMessage,
+    description: row.description,
+    customer_email: row.customerEmail,
+    metadata: row.metadata,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,68 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/money';
+import type { PaymentStatus } from '../payment.machine';
+
+export type CaptureMethod = 'automatic' | 'manual';
+
+@Entity({ name: 'payments' })
+export class PaymentEntity {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ name: 'merchant_id', type: 'text' })
+  merchantId: string;
+
+  @Column({ type: 'bigint', transformer: bigintTransformer })
+  amount: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ type: 'text' })
+  status: PaymentStatus;
+
+  @Column({ name: 'capture_method', type: 'text' })
+  captureMethod: CaptureMethod;
+
+  @Column({ name: 'amount_captured', type: 'bigint', transformer: bigintTransformer })
+  amountCaptured: number;
+
+  @Column({ name: 'amount_refunded', type: 'bigint', transformer: bigintTransformer })
+  amountRefunded: number;
+
+  @Column({ name: 'card_brand', type: 'text' })
+  cardBrand: string;
+
+  @Column({ name: 'card_last4', type: 'char', length: 4 })
+  cardLast4: string;
+
+  @Column({ name: 'card_exp_month', type: 'smallint' })
+  cardExpMonth: number;
+
+  @Column({ name: 'card_exp_year', type: 'smallint' })
+  cardExpYear: number;
+
+  @Column({ name: 'failure_code', type: 'text', nullable: true })
+  failureCode: string | null;
+
+  @Column({ name: 'failure_message', type: 'text', nullable: true })
+  failureMessage: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  @Column({ name: 'customer_email', type: 'text', nullable: true })
+  customerEmail: string | null;
+
+  @Column({ type: 'jsonb' })
+  metadata: Record<string, string>;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

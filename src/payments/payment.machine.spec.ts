@@ -1,0 +1,398 @@
+import fc from 'fast-check';
+import {
+  PAYMENT_EVENT_TYPES,
+  PAYMENT_STATUSES,
+  PaymentEvent,
+  PaymentEventType,
+  PaymentStatus,
+  PersistedPayment,
+  acceptsEventType,
+  applyPaymentEvent,
+} from './payment.machine';
+
+const AMOUNT = 1000;
+
+const FIXTURES: Record<PaymentStatus, PersistedPayment> = {
+  CREATED: { status: 'CREATED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  AUTHORIZED: { status: 'AUTHORIZED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  CAPTURED: { status: 'CAPTURED', amount: AMOUNT, amountCaptured: AMOUNT, amountRefunded: 0, failureCode: null },
+  PARTIALLY_REFUNDED: {
+    status: 'PARTIALLY_REFUNDED',
+    amount: AMOUNT,
+    amountCaptured: AMOUNT,
+    amountRefunded: 400,
+    failureCode: null,
+  },
+  REFUNDED: { status: 'REFUNDED', amount: AMOUNT, amountCaptured: AMOUNT, amountRefunded: AMOUNT, failureCode: null },
+  FAILED: { status: 'FAILED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: 'card_declined' },
+  CANCELED: { status: 'CANCELED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+};
+
+const VALID_EVENTS: Record<PaymentEventType, PaymentEvent> = {
+  AUTHORIZE: { type: 'AUTHORIZE' },
+  DECLINE: { type: 'DECLINE', failureCode: 'card_declined' },
+  CAPTURE: { type: 'CAPTURE', amount: AMOUNT },
+  FAIL_CAPTURE: { type: 'FAIL_CAPTURE', failureCode: 'bank_error' },
+  CANCEL: { type: 'CANCEL' },
+  REFUND: { type: 'REFUND', amount: 100 },
+};
+
+type Expected = PaymentStatus | 'rejected';
+
+const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
+  ['CREATED', 'AUTHORIZE', 'AUTHORIZED'],
+  ['CREATED', 'DECLINE', 'FAILED'],
+  ['CREATED', 'CAPTURE', 'rejected'],
+  ['CREATED', 'FAIL_CAPTURE', 'rejected'],
+  ['CREATED', 'CANCEL', 'rejected'],
+  ['CREATED', 'REFUND', 'rejected'],
+
+  ['AUTHORIZED', 'AUTHORIZE', 'rejected'],
+  ['AUTHORIZED', 'DECLINE', 'rejected'],
+  ['AUTHORIZED', 'CAPTURE', 'CAPTURED'],
+  ['AUTHORIZED', 'FAIL_CAPTURE', 'FAILED'],
+  ['AUTHORIZED', 'CANCEL', 'CANCELED'],
+  ['AUTHORIZED', 'REFUND', 'rejected'],
+
+  ['CAPTURED', 'AUTHORIZE', 'rejected'],
+  ['CAPTURED', 'DECLINE', 'rejected'],
+  ['CAPTURED', 'CAPTURE', 'rejected'],
+  ['CAPTURED', 'FAIL_CAPTURE', 'rejected'],
+  ['CAPTURED', 'CANCEL', 'rejected'],
+  ['CAPTURED', 'REFUND', 'PARTIALLY_REFUNDED'],
+
+  ['PARTIALLY_REFUNDED', 'AUTHORIZE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'DECLINE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'CAPTURE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'FAIL_CAPTURE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'CANCEL', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'REFUND', 'PARTIALLY_REFUNDED'],
+
+  ['REFUNDED', 'AUTHORIZE', 'rejected'],
+  ['REFUNDED', 'DECLINE', 'rejected'],
+  ['REFUNDED', 'CAPTURE', 'rejected'],
+  ['REFUNDED', 'FAIL_CAPTURE', 'rejected'],
+  ['REFUNDED', 'CANCEL', 'rejected'],
+  ['REFUNDED', 'REFUND', 'rejected'],
+
+  ['FAILED', 'AUTHORIZE', 'rejected'],
+  ['FAILED', 'DECLINE', 'rejected'],
+  ['FAILED', 'CAPTURE', 'rejected'],
+  ['FAILED', 'FAIL_CAPTURE', 'rejected'],
+  ['FAILED', 'CANCEL', 'rejected'],
+  ['FAILED', 'REFUND', 'rejected'],
+
+  ['CANCELED', 'AUTHORIZE', 'rejected'],
+  ['CANCELED', 'DECLINE', 'rejected'],
+  ['CANCELED', 'CAPTURE', 'rejected'],
+  ['CANCELED', 'FAIL_CAPTURE', 'rejected'],
+  ['CANCELED', 'CANCEL', 'rejected'],
+  ['CANCELED', 'REFUND', 'rejected'],
+];
+
+const FINAL_STATUSES: readonly PaymentStatus[] = ['REFUNDED', 'FAILED', 'CANCELED'];
+
+function payment(status: PaymentStatus, overrides: Partial<PersistedPayment> = {}): PersistedPayment {
+  return { ...FIXTURES[status], ...overrides };
+}
+
+describe('payment machine', () => {
+  describe('transition table', () => {
+    it('covers every (state, event type) pair exactly once', () => {
+      expect(TABLE).toHaveLength(PAYMENT_STATUSES.length * PAYMENT_EVENT_TYPES.length);
+      const keys = new Set(TABLE.map(([status, type]) => `${status}:${type}`));
+      expect(keys.size).toBe(42);
+    });
+
+    it.each(TABLE)('%s + %s -> %s', (status, type, expected) => {
+      const result = applyPaymentEvent(payment(status), VALID_EVENTS[type]);
+      if (expected === 'rejected') {
+        expect(result).toEqual({ ok: false, reason: 'invalid_state' });
+        expect(acceptsEventType(status, type)).toBe(false);
+      } else {
+        expect(result).toMatchObject({ ok: true, from: status, to: expected });
+        expect(acceptsEventType(status, type)).toBe(true);
+      }
+    });
+  });
+
+  describe('guards', () => {
+    it('rejects a capture of 0', () => {
+      expect(applyPaymentEvent(payment('AUTHORIZED'), { type: 'CAPTURE', amount: 0 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('rejects a negative capture', () => {
+      expect(applyPaymentEvent(payment('AUTHORIZED'), { type: 'CAPTURE', amount: -5 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('rejects a capture above the authorized amount', () => {
+      expect(applyPaymentEvent(payment('AUTHORIZED'), { type: 'CAPTURE', amount: AMOUNT + 1 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('rejects a non-integer capture', () => {
+      expect(applyPaymentEvent(payment('AUTHORIZED'), { type: 'CAPTURE', amount: 10.5 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('accepts a partial capture and records the captured amount', () => {
+      const result = applyPaymentEvent(payment('AUTHORIZED'), { type: 'CAPTURE', amount: 600 });
+      expect(result).toEqual({
+        ok: true,
+        from: 'AUTHORIZED',
+        to: 'CAPTURED',
+        context: { amount: AMOUNT, amountCaptured: 600, amountRefunded: 0, failureCode: null },
+        events: ['payment.captured'],
+      });
+    });
+
+    it('rejects a refund above the remaining captured amount', () => {
+      const partial = payment('PARTIALLY_REFUNDED'); // 600 remaining
+      expect(applyPaymentEvent(partial, { type: 'REFUND', amount: 601 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('rejects a refund of 0', () => {
+      expect(applyPaymentEvent(payment('CAPTURED'), { type: 'REFUND', amount: 0 })).toEqual({
+        ok: false,
+        reason: 'invalid_amount',
+      });
+    });
+
+    it('goes to REFUNDED when refunding exactly the remaining amount', () => {
+      const result = applyPaymentEvent(payment('PARTIALLY_REFUNDED'), { type: 'REFUND', amount: 600 });
+      expect(result).toMatchObject({
+        ok: true,
+        to: 'REFUNDED',
+        context: { amountCaptured: AMOUNT, amountRefunded: AMOUNT },
+        events: ['payment.refunded'],
+      });
+    });
+
+    it('goes to REFUNDED when refunding a partial capture in full', () => {
+      const captured = payment('CAPTURED', { amountCaptured: 300 });
+      expect(applyPaymentEvent(captured, { type: 'REFUND', amount: 300 })).toMatchObject({
+        ok: true,
+        to: 'REFUNDED',
+        context: { amountCaptured: 300, amountRefunded: 300 },
+      });
+    });
+
+    it('goes to PARTIALLY_REFUNDED on a partial refund', () => {
+      const result = applyPaymentEvent(payment('CAPTURED'), { type: 'REFUND', amount: 250 });
+      expect(result).toMatchObject({
+        ok: true,
+        from: 'CAPTURED',
+        to: 'PARTIALLY_REFUNDED',
+        context: { amountRefunded: 250 },
+        events: ['payment.partially_refunded'],
+      });
+    });
+
+    it('checks the state before the amount (REFUND on AUTHORIZED with a huge amount)', () => {
+      expect(
+        applyPaymentEvent(payment('AUTHORIZED'), { type: 'REFUND', amount: Number.MAX_SAFE_INTEGER }),
+      ).toEqual({ ok: false, reason: 'invalid_state' });
+    });
+
+    it('checks the state before the amount (CAPTURE on CAPTURED with amount 0)', () => {
+      expect(applyPaymentEvent(payment('CAPTURED'), { type: 'CAPTURE', amount: 0 })).toEqual({
+        ok: false,
+        reason: 'invalid_state',
+      });
+    });
+  });
+
+  describe('emitted events', () => {
+    it.each<[PaymentStatus, PaymentEvent, string]>([
+      ['CREATED', { type: 'AUTHORIZE' }, 'payment.authorized'],
+      ['CREATED', { type: 'DECLINE', failureCode: 'card_declined' }, 'payment.failed'],
+      ['AUTHORIZED', { type: 'CAPTURE', amount: AMOUNT }, 'payment.captured'],
+      ['AUTHORIZED', { type: 'FAIL_CAPTURE', failureCode: 'bank_error' }, 'payment.failed'],
+      ['AUTHORIZED', { type: 'CANCEL' }, 'payment.canceled'],
+      ['CAPTURED', { type: 'REFUND', amount: 1 }, 'payment.partially_refunded'],
+      ['CAPTURED', { type: 'REFUND', amount: AMOUNT }, 'payment.refunded'],
+    ])('%s + %j emits %s', (status, event, name) => {
+      const result = applyPaymentEvent(payment(status), event);
+      expect(result.ok && result.events).toEqual([name]);
+    });
+
+    it('sets failureCode on DECLINE', () => {
+      const result = applyPaymentEvent(payment('CREATED'), { type: 'DECLINE', failureCode: 'insufficient_funds' });
+      expect(result).toEqual({
+        ok: true,
+        from: 'CREATED',
+        to: 'FAILED',
+        context: { amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: 'insufficient_funds' },
+        events: ['payment.failed'],
+      });
+    });
+
+    it('sets failureCode on FAIL_CAPTURE', () => {
+      const result = applyPaymentEvent(payment('AUTHORIZED'), { type: 'FAIL_CAPTURE', failureCode: 'bank_error' });
+      expect(result).toMatchObject({ ok: true, to: 'FAILED', context: { failureCode: 'bank_error' } });
+    });
+  });
+
+  describe('purity', () => {
+    it('does not mutate the input payment', () => {
+      const input = Object.freeze(payment('CAPTURED'));
+      const snapshot = { ...input };
+      applyPaymentEvent(input, { type: 'REFUND', amount: 10 });
+      expect(input).toEqual(snapshot);
+    });
+
+    it('returns the same result for the same input', () => {
+      const event: PaymentEvent = { type: 'REFUND', amount: 10 };
+      expect(applyPaymentEvent(payment('CAPTURED'), event)).toEqual(
+        applyPaymentEvent(payment('CAPTURED'), event),
+      );
+    });
+  });
+
+  describe('properties', () => {
+    // Amounts are described relative to the payment at the moment the event is applied, so that
+    // valid captures/refunds (including exact full refunds) are actually reached, next to raw
+    // nonsense values (0, negative, huge, fractional).
+    type AmountSpec =
+      | { kind: 'raw'; value: number }
+      | { kind: 'all' }
+      | { kind: 'over' }
+      | { kind: 'percent'; percent: number };
+    interface Step {
+      type: PaymentEventType;
+      amount: AmountSpec;
+      failureCode: string;
+    }
+
+    const amountSpecArb: fc.Arbitrary<AmountSpec> = fc.oneof(
+      fc
+        .oneof(
+          fc.integer({ min: -100, max: 12_000 }),
+          fc.constantFrom(0, -1, 1, 0.5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
+        )
+        .map((value): AmountSpec => ({ kind: 'raw', value })),
+      fc.constant<AmountSpec>({ kind: 'all' }),
+      fc.constant<AmountSpec>({ kind: 'over' }),
+      fc.integer({ min: 1, max: 99 }).map((percent): AmountSpec => ({ kind: 'percent', percent })),
+    );
+    // Terminal failure events are rarer so that sequences regularly get deep into refunds.
+    const stepTypeArb: fc.Arbitrary<PaymentEventType> = fc.oneof(
+      { arbitrary: fc.constantFrom<PaymentEventType>('AUTHORIZE', 'CAPTURE'), weight: 6 },
+      { arbitrary: fc.constant<PaymentEventType>('REFUND'), weight: 6 },
+      { arbitrary: fc.constantFrom<PaymentEventType>('DECLINE', 'FAIL_CAPTURE', 'CANCEL'), weight: 2 },
+    );
+    const stepArb: fc.Arbitrary<Step> = fc.record({
+      type: stepTypeArb,
+      amount: amountSpecArb,
+      failureCode: fc.constantFrom('card_declined', 'bank_error', 'processing_error'),
+    });
+
+    function resolveAmount(spec: AmountSpec, limit: number): number {
+      switch (spec.kind) {
+        case 'raw':
+          return spec.value;
+        case 'all':
+          return limit;
+        case 'over':
+          return limit + 1;
+        case 'percent':
+          return Math.floor((limit * spec.percent) / 100);
+      }
+    }
+
+    function toEvent(step: Step, p: PersistedPayment): PaymentEvent {
+      switch (step.type) {
+        case 'AUTHORIZE':
+        case 'CANCEL':
+          return { type: step.type };
+        case 'DECLINE':
+        case 'FAIL_CAPTURE':
+          return { type: step.type, failureCode: step.failureCode };
+        case 'CAPTURE':
+          return { type: 'CAPTURE', amount: resolveAmount(step.amount, p.amount) };
+        case 'REFUND':
+          return { type: 'REFUND', amount: resolveAmount(step.amount, p.amountCaptured - p.amountRefunded) };
+      }
+    }
+
+    function assertInvariants(p: PersistedPayment): void {
+      expect(p.amountRefunded).toBeGreaterThanOrEqual(0);
+      expect(p.amountRefunded).toBeLessThanOrEqual(p.amountCaptured);
+      expect(p.amountCaptured).toBeLessThanOrEqual(p.amount);
+      expect(p.status === 'REFUNDED').toBe(p.amountCaptured > 0 && p.amountRefunded === p.amountCaptured);
+    }
+
+    it('keeps the invariants for any sequence of events', () => {
+      const reached = new Set<string>();
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 1_000_000 })),
+          fc.array(stepArb, { maxLength: 30, size: 'max' }),
+          (amount, steps) => {
+            let current: PersistedPayment = {
+              status: 'CREATED',
+              amount,
+              amountCaptured: 0,
+              amountRefunded: 0,
+              failureCode: null,
+            };
+            assertInvariants(current);
+            for (const step of steps) {
+              const before = { ...current };
+              const result = applyPaymentEvent(Object.freeze(current), toEvent(step, current));
+              if (FINAL_STATUSES.includes(before.status)) {
+                expect(result).toEqual({ ok: false, reason: 'invalid_state' });
+              }
+              if (result.ok) {
+                expect(result.from).toBe(before.status);
+                expect(result.events).toEqual([`payment.${result.to.toLowerCase()}`]);
+                reached.add(`${result.from}>${result.to}`);
+                current = { status: result.to, ...result.context };
+              } else {
+                expect(current).toEqual(before);
+              }
+              assertInvariants(current);
+            }
+          },
+        ),
+        { numRuns: 500 },
+      );
+      // Guards against a generator that silently stops exercising the interesting paths.
+      expect([...reached].sort()).toEqual(
+        [
+          'AUTHORIZED>CANCELED',
+          'AUTHORIZED>CAPTURED',
+          'AUTHORIZED>FAILED',
+          'CAPTURED>PARTIALLY_REFUNDED',
+          'CAPTURED>REFUNDED',
+          'CREATED>AUTHORIZED',
+          'CREATED>FAILED',
+          'PARTIALLY_REFUNDED>PARTIALLY_REFUNDED',
+          'PARTIALLY_REFUNDED>REFUNDED',
+        ].sort(),
+      );
+    });
+
+    it('final states reject every event, whatever the amount', () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...FINAL_STATUSES), stepArb, (status, step) => {
+          const p = payment(status);
+          expect(applyPaymentEvent(p, toEvent(step, p))).toEqual({ ok: false, reason: 'invalid_state' });
+        }),
+      );
+    });
+  });
+});

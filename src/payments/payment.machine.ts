@@ -1,0 +1,217 @@
+import { setup, assign, transition } from 'xstate';
+
+export const PAYMENT_STATUSES = [
+  'CREATED',
+  'AUTHORIZED',
+  'CAPTURED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'FAILED',
+  'CANCELED',
+] as const;
+
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export interface PaymentContext {
+  amount: number;
+  amountCaptured: number;
+  amountRefunded: number;
+  failureCode: string | null;
+}
+
+export type PaymentEvent =
+  | { type: 'AUTHORIZE' }
+  | { type: 'DECLINE'; failureCode: string }
+  | { type: 'CAPTURE'; amount: number }
+  | { type: 'FAIL_CAPTURE'; failureCode: string }
+  | { type: 'CANCEL' }
+  | { type: 'REFUND'; amount: number };
+
+export type PaymentEventType = PaymentEvent['type'];
+
+export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
+  'AUTHORIZE',
+  'DECLINE',
+  'CAPTURE',
+  'FAIL_CAPTURE',
+  'CANCEL',
+  'REFUND',
+];
+
+export interface PersistedPayment {
+  status: PaymentStatus;
+  amount: number;
+  amountCaptured: number;
+  amountRefunded: number;
+  failureCode: string | null;
+}
+
+export type TransitionResult =
+  | {
+      ok: true;
+      from: PaymentStatus;
+      to: PaymentStatus;
+      context: PaymentContext;
+      events: string[];
+    }
+  | { ok: false; reason: 'invalid_state' | 'invalid_amount' };
+
+interface StatusEventParams {
+  status: PaymentStatus;
+}
+
+const EMIT_STATUS_EVENT = 'emitStatusEvent';
+
+export function statusEventName(status: PaymentStatus): string {
+  return `payment.${status.toLowerCase()}`;
+}
+
+function isPositiveIntegerUpTo(amount: number, max: number): boolean {
+  return Number.isInteger(amount) && amount > 0 && amount <= max;
+}
+
+function remainingRefundable(context: PaymentContext): number {
+  return context.amountCaptured - context.amountRefunded;
+}
+
+function isValidRefund(context: PaymentContext, event: PaymentEvent): event is { type: 'REFUND'; amount: number } {
+  return event.type === 'REFUND' && isPositiveIntegerUpTo(event.amount, remainingRefundable(context));
+}
+
+/** Parameterized action telling the caller which domain event to publish. */
+function emit(status: PaymentStatus) {
+  return { type: EMIT_STATUS_EVENT, params: { status } } as const;
+}
+
+export const paymentMachine = setup({
+  types: {
+    context: {} as PaymentContext,
+    events: {} as PaymentEvent,
+  },
+  guards: {
+    isValidCapture: ({ context, event }) =>
+      event.type === 'CAPTURE' && isPositiveIntegerUpTo(event.amount, context.amount),
+    isFullRefund: ({ context, event }) =>
+      isValidRefund(context, event) && context.amountRefunded + event.amount === context.amountCaptured,
+    isPartialRefund: ({ context, event }) =>
+      isValidRefund(context, event) && context.amountRefunded + event.amount < context.amountCaptured,
+  },
+  actions: {
+    // Intentionally a no-op: `transition()` only collects actions, the caller publishes the event.
+    emitStatusEvent: (_args, _params: StatusEventParams) => undefined,
+    setFailureCode: assign({
+      failureCode: ({ event }) =>
+        event.type === 'DECLINE' || event.type === 'FAIL_CAPTURE' ? event.failureCode : null,
+    }),
+    setCaptured: assign({
+      amountCaptured: ({ context, event }) =>
+        event.type === 'CAPTURE' ? event.amount : context.amountCaptured,
+    }),
+    addRefund: assign({
+      amountRefunded: ({ context, event }) =>
+        event.type === 'REFUND' ? context.amountRefunded + event.amount : context.amountRefunded,
+    }),
+  },
+}).createMachine({
+  id: 'payment',
+  initial: 'CREATED',
+  context: { amount: 0, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  states: {
+    CREATED: {
+      on: {
+        AUTHORIZE: { target: 'AUTHORIZED', actions: [emit('AUTHORIZED')] },
+        DECLINE: { target: 'FAILED', actions: ['setFailureCode', emit('FAILED')] },
+      },
+    },
+    AUTHORIZED: {
+      on: {
+        CAPTURE: { guard: 'isValidCapture', target: 'CAPTURED', actions: ['setCaptured', emit('CAPTURED')] },
+        FAIL_CAPTURE: { target: 'FAILED', actions: ['setFailureCode', emit('FAILED')] },
+        CANCEL: { target: 'CANCELED', actions: [emit('CANCELED')] },
+      },
+    },
+    CAPTURED: {
+      on: {
+        REFUND: [
+          { guard: 'isFullRefund', target: 'REFUNDED', actions: ['addRefund', emit('REFUNDED')] },
+          {
+            guard: 'isPartialRefund',
+            target: 'PARTIALLY_REFUNDED',
+            actions: ['addRefund', emit('PARTIALLY_REFUNDED')],
+          },
+        ],
+      },
+    },
+    PARTIALLY_REFUNDED: {
+      on: {
+        REFUND: [
+          { guard: 'isFullRefund', target: 'REFUNDED', actions: ['addRefund', emit('REFUNDED')] },
+          {
+            guard: 'isPartialRefund',
+            target: 'PARTIALLY_REFUNDED',
+            actions: ['addRefund', emit('PARTIALLY_REFUNDED')],
+          },
+        ],
+      },
+    },
+    REFUNDED: { type: 'final' },
+    FAILED: { type: 'final' },
+    CANCELED: { type: 'final' },
+  },
+});
+
+function isPaymentStatus(value: unknown): value is PaymentStatus {
+  return typeof value === 'string' && (PAYMENT_STATUSES as readonly string[]).includes(value);
+}
+
+/** State-level check: does `status` have any transition for `type`, ignoring guards? */
+export function acceptsEventType(status: PaymentStatus, type: PaymentEventType): boolean {
+  const node = paymentMachine.states[status];
+  return node !== undefined && node.ownEvents.includes(type);
+}
+
+function toContext(payment: PersistedPayment): PaymentContext {
+  return {
+    amount: payment.amount,
+    amountCaptured: payment.amountCaptured,
+    amountRefunded: payment.amountRefunded,
+    failureCode: payment.failureCode,
+  };
+}
+
+function isStatusEventParams(params: unknown): params is StatusEventParams {
+  return typeof params === 'object' && params !== null && isPaymentStatus((params as { status?: unknown }).status);
+}
+
+function eventsFromActions(actions: ReadonlyArray<{ type: string; params: unknown }>): string[] {
+  return actions.flatMap((action) =>
+    action.type === EMIT_STATUS_EVENT && isStatusEventParams(action.params)
+      ? [statusEventName(action.params.status)]
+      : [],
+  );
+}
+
+/**
+ * The single authority on payment legality. Pure: rebuilds the snapshot from persisted
+ * data and computes the next one without running any action.
+ */
+export function applyPaymentEvent(payment: PersistedPayment, event: PaymentEvent): TransitionResult {
+  if (!acceptsEventType(payment.status, event.type)) {
+    return { ok: false, reason: 'invalid_state' };
+  }
+  const snapshot = paymentMachine.resolveState({ value: payment.status, context: toContext(payment) });
+  if (!snapshot.can(event)) {
+    return { ok: false, reason: 'invalid_amount' };
+  }
+  const [next, actions] = transition(paymentMachine, snapshot, event);
+  if (!isPaymentStatus(next.value)) {
+    throw new Error(`Unexpected payment state value: ${JSON.stringify(next.value)}`);
+  }
+  return {
+    ok: true,
+    from: payment.status,
+    to: next.value,
+    context: { ...next.context },
+    events: eventsFromActions(actions),
+  };
+}

@@ -1,0 +1,282 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { isKnownCurrency, normalizeCurrency } from '../common/money';
+import { ListResponse, toList } from '../common/pagination';
+import { sleep } from '../common/sleep';
+import { DomainEvent } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
+import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
+import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
+import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
+import { ListPaymentsQueryDto } from './dto/list-payments.query';
+import { PaymentView, toPaymentView } from './dto/payment.view';
+import { PaymentHistoryEntity } from './entities/payment-history.entity';
+import { PaymentEntity } from './entities/payment.entity';
+import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+
+const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
+const CREATE_EVENT = 'CREATE';
+
+interface Step {
+  from: PaymentStatus | null;
+  to: PaymentStatus;
+  event: string;
+}
+
+const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainError>> = {
+  CAPTURE: () => new DomainError('capture_exceeds_authorized', 'The capture amount exceeds the authorized amount.', 'amount'),
+  REFUND: () => new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount'),
+};
+
+@Injectable()
+export class PaymentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly events: EventsService,
+  ) {}
+
+  /** Creates a payment and runs it through authorization (and capture, when automatic). */
+  async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
+    const card = this.resolveCard(dto);
+    const outcome = this.resolveOutcome(dto, card);
+    const payment = this.newPayment(actor, dto, card);
+    const steps = this.runCreation(payment, dto, outcome);
+    const afterCommit = await this.db.transaction(async (manager) => {
+      await manager.insert(PaymentEntity, payment);
+      await this.insertHistory(manager, actor, payment.id, steps);
+      return this.events.record(manager, actor.merchantId, this.statusEvents(payment, steps));
+    });
+    afterCommit();
+    if (outcome === 'network_timeout') {
+      await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
+      throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
+        payment_id: payment.id,
+      });
+    }
+    await sleep(dto.simulate_delay_ms);
+    return toPaymentView(payment);
+  }
+
+  async get(actor: Actor, id: string): Promise<PaymentView> {
+    const row = await this.db.manager.findOneBy(PaymentEntity, { id, merchantId: actor.merchantId });
+    if (!row) throw DomainError.notFound('payment', id);
+    return toPaymentView(row);
+  }
+
+  async list(actor: Actor, query: ListPaymentsQueryDto): Promise<ListResponse<PaymentView>> {
+    const rows = await this.db.manager.find(PaymentEntity, {
+      where: {
+        merchantId: actor.merchantId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+      },
+      order: { id: 'DESC' },
+      take: query.limit + 1,
+    });
+    return toList(rows, query.limit, toPaymentView);
+  }
+
+  async capture(actor: Actor, id: string, dto: CapturePaymentDto): Promise<PaymentView> {
+    return this.act(actor, id, dto.simulate_delay_ms, (payment) =>
+      dto.simulate
+        ? { type: 'FAIL_CAPTURE', failureCode: dto.simulate }
+        : { type: 'CAPTURE', amount: dto.amount ?? payment.amount },
+    );
+  }
+
+  async cancel(actor: Actor, id: string, dto: CancelPaymentDto): Promise<PaymentView> {
+    return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL' }));
+  }
+
+  /** Loads a payment of this merchant with its row locked for the rest of the transaction. */
+  async lockForUpdate(manager: EntityManager, actor: Actor, id: string): Promise<PaymentEntity> {
+    const row = await manager.findOne(PaymentEntity, {
+      where: { id, merchantId: actor.merchantId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!row) throw DomainError.notFound('payment', id);
+    return row;
+  }
+
+  /**
+   * Applies one machine event to a locked payment: persists the row and its history row and
+   * returns the status events to record. Throws (changing nothing) when the machine refuses.
+   */
+  async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
+    const step = this.transition(payment, event);
+    payment.updatedAt = new Date();
+    await manager.update(
+      PaymentEntity,
+      { id: payment.id },
+      {
+        status: payment.status,
+        amountCaptured: payment.amountCaptured,
+        amountRefunded: payment.amountRefunded,
+        failureCode: payment.failureCode,
+        failureMessage: payment.failureMessage,
+        updatedAt: payment.updatedAt,
+      },
+    );
+    await this.insertHistory(manager, actor, payment.id, [step]);
+    return this.statusEvents(payment, [step]);
+  }
+
+  toView(payment: PaymentEntity): PaymentView {
+    return toPaymentView(payment);
+  }
+
+  private async act(
+    actor: Actor,
+    id: string,
+    delayMs: number | undefined,
+    eventFor: (payment: PaymentEntity) => PaymentEvent,
+  ): Promise<PaymentView> {
+    const { payment, afterCommit } = await this.db.transaction(async (manager) => {
+      const locked = await this.lockForUpdate(manager, actor, id);
+      const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
+      return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
+    });
+    afterCommit();
+    await sleep(delayMs);
+    return toPaymentView(payment);
+  }
+
+  /** Asks the machine; on success mutates the in-memory row and returns the step taken. */
+  private transition(payment: PaymentEntity, event: PaymentEvent): Step {
+    const result = applyPaymentEvent(payment, event);
+    if (!result.ok) {
+      const amountError = result.reason === 'invalid_amount' ? INVALID_AMOUNT_ERRORS[event.type] : undefined;
+      if (amountError) throw amountError();
+      throw new DomainError(
+        'payment_invalid_state',
+        `This payment is ${payment.status}; it cannot be ${describeAction(event)}.`,
+        undefined,
+        { payment_id: payment.id, status: payment.status },
+      );
+    }
+    payment.status = result.to;
+    payment.amountCaptured = result.context.amountCaptured;
+    payment.amountRefunded = result.context.amountRefunded;
+    if (result.to === 'FAILED' && result.context.failureCode) {
+      payment.failureCode = result.context.failureCode;
+      payment.failureMessage = failureMessage(result.context.failureCode);
+    }
+    return { from: result.from, to: result.to, event: event.type };
+  }
+
+  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): Step[] {
+    const steps: Step[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
+    if (outcome !== 'success') {
+      steps.push(this.transition(payment, { type: 'DECLINE', failureCode: outcome }));
+      return steps;
+    }
+    steps.push(this.transition(payment, { type: 'AUTHORIZE' }));
+    if (payment.captureMethod === 'automatic') {
+      steps.push(this.transition(payment, { type: 'CAPTURE', amount: dto.amount }));
+    }
+    return steps;
+  }
+
+  private resolveCard(dto: CreatePaymentDto): CardDto {
+    const card = dto.payment_method?.card ?? defaultCard();
+    if (!isLuhnValid(card.number)) {
+      throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
+    }
+    return card;
+  }
+
+  private resolveOutcome(dto: CreatePaymentDto, card: CardDto): SimulateCreateMode {
+    const outcome = resolveOutcome(dto.simulate, card.number);
+    if (outcome === 'success' && !dto.simulate && isExpired(card)) return 'expired_card';
+    return outcome;
+  }
+
+  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto): PaymentEntity {
+    if (!isKnownCurrency(dto.currency)) {
+      throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
+    }
+    const now = new Date();
+    return Object.assign(new PaymentEntity(), {
+      id: newId('payment'),
+      merchantId: actor.merchantId,
+      amount: dto.amount,
+      currency: normalizeCurrency(dto.currency),
+      status: 'CREATED',
+      captureMethod: dto.capture_method ?? 'automatic',
+      amountCaptured: 0,
+      amountRefunded: 0,
+      cardBrand: detectBrand(card.number),
+      cardLast4: card.number.slice(-4),
+      cardExpMonth: card.exp_month,
+      cardExpYear: card.exp_year,
+      failureCode: null,
+      failureMessage: null,
+      description: dto.description ?? null,
+      customerEmail: dto.customer_email ?? null,
+      metadata: dto.metadata ?? {},
+      idempotencyKey: null,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies PaymentEntity);
+  }
+
+  private async insertHistory(manager: EntityManager, actor: Actor, paymentId: string, steps: Step[]): Promise<void> {
+    await manager.insert(
+      PaymentHistoryEntity,
+      steps.map((step) => ({
+        paymentId,
+        fromStatus: step.from,
+        toStatus: step.to,
+        event: step.event,
+        apiKeyId: actor.apiKeyId,
+        requestId: actor.requestId,
+      })),
+    );
+  }
+
+  /** One `payment.<status>` event per step; each carries the payment as it was after that step. */
+  private statusEvents(payment: PaymentEntity, steps: Step[]): DomainEvent[] {
+    const finalView = toPaymentView(payment);
+    return steps.map((step, index) => {
+      const isLast = index === steps.length - 1;
+      const object = isLast ? finalView : { ...finalView, ...intermediateAmounts(payment, step.to) };
+      return {
+        type: step.event === CREATE_EVENT ? 'payment.created' : statusEventName(step.to),
+        paymentId: payment.id,
+        object: object as unknown as Record<string, unknown>,
+        occurredAt: payment.updatedAt,
+      };
+    });
+  }
+}
+
+/** The payment as it looked at an intermediate creation step (before capture or failure). */
+function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
+  return { status, amount_captured: 0, amount_refunded: 0, failure_code: null, failure_message: null, updated_at: payment.createdAt.toISOString() };
+}
+
+function defaultCard(): CardDto {
+  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
+}
+
+function isExpired(card: CardDto): boolean {
+  const now = new Date();
+  const year = now.getUTCFullYear();
+  return card.exp_year < year || (card.exp_year === year && card.exp_month < now.getUTCMonth() + 1);
+}
+
+function describeAction(event: PaymentEvent): string {
+  const verbs: Record<PaymentEvent['type'], string> = {
+    AUTHORIZE: 'authorized',
+    DECLINE: 'declined',
+    CAPTURE: 'captured',
+    FAIL_CAPTURE: 'captured',
+    CANCEL: 'canceled',
+    REFUND: 'refunded',
+  };
+  return verbs[event.type];
+}
