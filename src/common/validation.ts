@@ -20,7 +20,8 @@ function toDomainError(errors: ValidationError[]): DomainError {
     return new DomainError('parameter_unknown', `Received unknown parameter: ${path}`, path);
   }
   const missing = error.value === undefined || error.value === null;
-  const message = Object.values(constraints)[0] ?? `Invalid value for ${path}`;
+  // Constraints are listed bottom decorator first; the top one (usually the type check) explains best.
+  const message = missing ? `Missing required parameter: ${path}` : (Object.values(constraints).at(-1) ?? `Invalid value for ${path}`);
   return new DomainError(missing ? 'parameter_missing' : 'parameter_invalid', message, path);
 }
 

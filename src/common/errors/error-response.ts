@@ -18,6 +18,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 // Postgres / driver conditions that mean "the database is not reachable right now".
 const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+// Text Postgres cannot store (a NUL byte in a string or a \u0000 escape in jsonb): the client's input, not our fault.
+const UNSTORABLE_TEXT_PG_CODES = new Set(['22021', '22P05']);
 
 const logger = new Logger('ExceptionFilter');
 
@@ -32,6 +34,9 @@ function asDomainError(error: unknown): DomainError {
     return new DomainError(FASTIFY_CODES[fastifyCode], fastifyMessage(fastifyCode, error as Error));
   }
   if (isBodySyntaxError(error)) return new DomainError('invalid_json', 'The request body is not valid JSON.');
+  if (UNSTORABLE_TEXT_PG_CODES.has((error as { code?: string })?.code ?? '')) {
+    return new DomainError('parameter_invalid', 'A parameter contains a character that cannot be stored (such as a NUL byte).');
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`Dependency unavailable: ${(error as Error).message}`);
     return new DomainError('service_unavailable', 'The service is temporarily unavailable. Retry shortly.');
