@@ -3,4 +3,9 @@ export interface Actor {
   merchantId: string;
   apiKeyId: string;
   requestId: string;
+  /**
+   * Set by the idempotency interceptor while this request owns its Idempotency-Key: stored on the
+   * payment/refund it creates so that a retry after a crash returns that object instead of a second one.
+   */
+  idempotencyKey?: string;
 }

@@ -41,6 +41,8 @@ export class PaymentsService {
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
   async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
+    const recovered = await this.findByIdempotencyKey(actor);
+    if (recovered) return recovered;
     const card = this.resolveCard(dto);
     const outcome = this.resolveOutcome(dto, card);
     const payment = this.newPayment(actor, dto, card);
@@ -59,6 +61,22 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /**
+   * A retry that took over a crashed request's Idempotency-Key returns the payment that request
+   * committed (answering as it did: 504 for a network_timeout payment) instead of creating another.
+   */
+  private async findByIdempotencyKey(actor: Actor): Promise<PaymentView | null> {
+    if (!actor.idempotencyKey) return null;
+    const row = await this.db.manager.findOneBy(PaymentEntity, { merchantId: actor.merchantId, idempotencyKey: actor.idempotencyKey });
+    if (!row) return null;
+    if (row.failureCode === 'network_timeout') {
+      throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
+        payment_id: row.id,
+      });
+    }
+    return toPaymentView(row);
   }
 
   async get(actor: Actor, id: string): Promise<PaymentView> {
@@ -135,14 +153,20 @@ export class PaymentsService {
     delayMs: number | undefined,
     eventFor: (payment: PaymentEntity) => PaymentEvent,
   ): Promise<PaymentView> {
-    const { payment, afterCommit } = await this.db.transaction(async (manager) => {
-      const locked = await this.lockForUpdate(manager, actor, id);
-      const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
-      return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
-    });
-    afterCommit();
+    // The simulated latency applies to refusals too; it starts after the transaction has ended.
+    const outcome = await this.db
+      .transaction(async (manager) => {
+        const locked = await this.lockForUpdate(manager, actor, id);
+        const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
+        return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
+      })
+      .catch(async (error: unknown) => {
+        await sleep(delayMs);
+        throw error;
+      });
+    outcome.afterCommit();
     await sleep(delayMs);
-    return toPaymentView(payment);
+    return toPaymentView(outcome.payment);
   }
 
   /** Asks the machine; on success mutates the in-memory row and returns the step taken. */
@@ -218,7 +242,7 @@ export class PaymentsService {
       description: dto.description ?? null,
       customerEmail: dto.customer_email ?? null,
       metadata: dto.metadata ?? {},
-      idempotencyKey: null,
+      idempotencyKey: actor.idempotencyKey ?? null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { ListResponse, toList } from '../common/pagination';
+import { sleep } from '../common/sleep';
+import { AfterCommit, DomainEvent } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
+import { PaymentEntity } from '../payments/entities/payment.entity';
+import { applyPaymentEvent, PaymentEvent } from '../payments/payment.machine';
+import { PaymentsService } from '../payments/payments.service';
+import { CreateRefundDto } from './dto/create-refund.dto';
+import { ListRefundsQueryDto } from './dto/list-refunds.query';
+import { RefundView, toRefundView } from './dto/refund.view';
+import { RefundEntity, RefundStatus } from './entities/refund.entity';
+
+const REFUND_FAILURE_CODE = 'refund_failure';
+
+interface Outcome {
+  refund: RefundEntity;
+  afterCommit: AfterCommit;
+}
+
+@Injectable()
+export class RefundsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly payments: PaymentsService,
+    private readonly events: EventsService,
+  ) {}
+
+  /**
+   * Refunds (part of) a captured payment. The payment row lock serialises concurrent refunds,
+   * the machine decides legality, and payments_amount_refunded_chk backs it in the database.
+   */
+  async create(actor: Actor, paymentId: string, dto: CreateRefundDto): Promise<RefundView> {
+    const { refund, afterCommit } = await this.db.transaction(async (manager): Promise<Outcome> => {
+      const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
+      const recovered = await this.findByIdempotencyKey(manager, actor);
+      if (recovered) return { refund: recovered, afterCommit: () => undefined };
+      assertSomethingRemains(payment);
+      const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
+      return dto.simulate === 'refund_failure'
+        ? this.recordFailure(manager, actor, payment, event, dto)
+        : this.recordSuccess(manager, actor, payment, event, dto);
+    });
+    afterCommit();
+    await sleep(dto.simulate_delay_ms);
+    return toRefundView(refund);
+  }
+
+  async get(actor: Actor, id: string): Promise<RefundView> {
+    const row = await this.db.manager.findOneBy(RefundEntity, { id, merchantId: actor.merchantId });
+    if (!row) throw DomainError.notFound('refund', id);
+    return toRefundView(row);
+  }
+
+  async list(actor: Actor, query: ListRefundsQueryDto): Promise<ListResponse<RefundView>> {
+    const where: FindOptionsWhere<RefundEntity> = {
+      merchantId: actor.merchantId,
+      ...(query.payment_id ? { paymentId: query.payment_id } : {}),
+      ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+    };
+    const rows = await this.db.manager.find(RefundEntity, { where, order: { id: 'DESC' }, take: query.limit + 1 });
+    return toList(rows, query.limit, toRefundView);
+  }
+
+  private async recordSuccess(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    event: { type: 'REFUND'; amount: number },
+    dto: CreateRefundDto,
+  ): Promise<Outcome> {
+    const paymentEvents = await this.payments.applyEvent(manager, actor, payment, event);
+    const refund = await this.insertRefund(manager, actor, payment, event.amount, 'SUCCEEDED', dto);
+    const afterCommit = await this.events.record(manager, actor.merchantId, [
+      this.refundEvent('refund.succeeded', refund),
+      ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
+    ]);
+    return { refund, afterCommit };
+  }
+
+  /** A simulated processor failure: still only for a refund the machine would allow; the payment is untouched. */
+  private async recordFailure(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    event: { type: 'REFUND'; amount: number },
+    dto: CreateRefundDto,
+  ): Promise<Outcome> {
+    assertRefundAllowed(payment, event);
+    const refund = await this.insertRefund(manager, actor, payment, event.amount, 'FAILED', dto);
+    const afterCommit = await this.events.record(manager, actor.merchantId, [this.refundEvent('refund.failed', refund)]);
+    return { refund, afterCommit };
+  }
+
+  private async insertRefund(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    amount: number,
+    status: RefundStatus,
+    dto: CreateRefundDto,
+  ): Promise<RefundEntity> {
+    const refund = Object.assign(new RefundEntity(), {
+      id: newId('refund'),
+      merchantId: actor.merchantId,
+      paymentId: payment.id,
+      amount,
+      currency: payment.currency,
+      status,
+      reason: dto.reason ?? null,
+      failureCode: status === 'FAILED' ? REFUND_FAILURE_CODE : null,
+      idempotencyKey: actor.idempotencyKey ?? null,
+      createdAt: new Date(),
+    } satisfies RefundEntity);
+    await manager.insert(RefundEntity, refund);
+    return refund;
+  }
+
+  /** After a crashed first attempt, the retry returns the refund that attempt committed. */
+  private async findByIdempotencyKey(manager: EntityManager, actor: Actor): Promise<RefundEntity | null> {
+    if (!actor.idempotencyKey) return null;
+    return manager.findOneBy(RefundEntity, { merchantId: actor.merchantId, idempotencyKey: actor.idempotencyKey });
+  }
+
+  private refundEvent(type: string, refund: RefundEntity): DomainEvent {
+    return {
+      type,
+      paymentId: refund.paymentId,
+      refundId: refund.id,
+      object: toRefundView(refund) as unknown as Record<string, unknown>,
+      occurredAt: refund.createdAt,
+    };
+  }
+}
+
+/**
+ * A fully refunded payment has nothing left: any refund exceeds what remains (400, like a concurrent
+ * over-refund), not a state error. States that were never captured still get 409 from the machine.
+ */
+function assertSomethingRemains(payment: PaymentEntity): void {
+  if (payment.status === 'REFUNDED') {
+    throw new DomainError('refund_exceeds_captured', 'This payment is already fully refunded; nothing remains to refund.', 'amount');
+  }
+}
+
+/** Same verdict (and error) as a real refund would get, without persisting anything. */
+function assertRefundAllowed(payment: PaymentEntity, event: { type: 'REFUND'; amount: number }): void {
+  const result = applyPaymentEvent(payment, event);
+  if (result.ok) return;
+  if (result.reason === 'invalid_amount') {
+    throw new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount');
+  }
+  throw new DomainError('payment_invalid_state', `This payment is ${payment.status}; it cannot be refunded.`, undefined, {
+    payment_id: payment.id,
+    status: payment.status,
+  });
+}
