@@ -5,6 +5,9 @@ import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { ListResponse, toList } from '../common/pagination';
+import { WebhookDeliveryListView } from '../webhooks/dto/webhook-delivery.view';
+import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
+import { WebhookOutboxService } from '../webhooks/webhook-outbox.service';
 import { AfterCommit, DomainEvent } from './domain-event';
 import { EventView, toEventView } from './dto/event.view';
 import { ListEventsQueryDto } from './dto/list-events.query';
@@ -12,10 +15,15 @@ import { EventEntity } from './entities/event.entity';
 
 @Injectable()
 export class EventsService {
-  constructor(@InjectRepository(EventEntity) private readonly events: Repository<EventEntity>) {}
+  constructor(
+    @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
+    private readonly outbox: WebhookOutboxService,
+    private readonly deliveries: WebhookDeliveriesService,
+  ) {}
 
   /**
-   * Persists events in the caller's transaction (the outbox). Returns what to run after commit.
+   * Persists events in the caller's transaction (the outbox), with one webhook delivery row per
+   * subscribed endpoint. Returns what to run after commit: hand the deliveries to the scheduler.
    */
   async record(manager: EntityManager, merchantId: string, events: DomainEvent[]): Promise<AfterCommit> {
     if (events.length === 0) return () => undefined;
@@ -29,7 +37,20 @@ export class EventsService {
       createdAt: event.occurredAt,
     }));
     await manager.insert(EventEntity, rows);
-    return () => undefined;
+    const deliveryIds = await this.outbox.createDeliveries(manager, merchantId, rows);
+    return () => this.outbox.schedule(deliveryIds);
+  }
+
+  /** Each endpoint's delivery of this event, with every attempt. */
+  async listDeliveries(actor: Actor, id: string): Promise<WebhookDeliveryListView> {
+    const event = await this.find(actor, id);
+    return this.deliveries.listForEvent(actor.merchantId, event.id);
+  }
+
+  /** A new attempt now, to every endpoint or to `endpointId`. */
+  async resend(actor: Actor, id: string, endpointId?: string): Promise<WebhookDeliveryListView> {
+    const event = await this.find(actor, id);
+    return this.deliveries.resend(actor.merchantId, event, endpointId);
   }
 
   async list(actor: Actor, query: ListEventsQueryDto): Promise<ListResponse<EventView>> {

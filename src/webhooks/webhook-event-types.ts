@@ -1,0 +1,15 @@
+/** Every event type an endpoint can subscribe to; `*` subscribes to all of them. */
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.created',
+  'payment.authorized',
+  'payment.captured',
+  'payment.partially_refunded',
+  'payment.refunded',
+  'payment.failed',
+  'payment.canceled',
+  'refund.succeeded',
+  'refund.failed',
+] as const;
+
+export const ALL_EVENTS = '*';
+export const SUBSCRIBABLE_EVENTS: readonly string[] = [ALL_EVENTS, ...WEBHOOK_EVENT_TYPES];

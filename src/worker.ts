@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplicationContext, Logger, LogLevel as NestLogLevel, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, LogLevel } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { checkDependencies, exitOnStartupError } from './startup-errors';
+import { WorkerModule } from './webhooks/worker/worker.module';
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: false,
+};
+
+/** The worker process: no HTTP, only webhook delivery (BullMQ Worker + sweeper, or the in-process poller). */
+@Module({})
+class WorkerAppModule {
+  static forRoot(config: AppConfig, connection: DatabaseConnection): DynamicModule {
+    return {
+      module: WorkerAppModule,
+      // Migrations belong to the API process; a worker started first just retries until the tables exist.
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), HealthModule, WorkerModule.forRoot(config)],
+    };
+  }
+}
+
+export interface SandboxWorker {
+  app: INestApplicationContext;
+  close(): Promise<void>;
+}
+
+/** Builds and starts a worker context. Used by `npm run start:worker` and by the e2e tests. */
+export async function createSandboxWorker(config: AppConfig): Promise<SandboxWorker> {
+  const connection = await resolveDatabaseConnection(config);
+  let app: INestApplicationContext;
+  try {
+    app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, connection), {
+      logger: NEST_LEVELS[config.logLevel],
+      abortOnError: false,
+    });
+    await app.init();
+  } catch (error) {
+    await connection.close?.().catch(() => undefined);
+    throw error;
+  }
+  return {
+    app,
+    async close() {
+      await app.close();
+      await connection.close?.();
+    },
+  };
+}
+
+let config: AppConfig | undefined;
+
+async function bootstrap(): Promise<void> {
+  config = AppConfig.fromEnv(process.env, { PROCESS_ROLE: 'worker' });
+  await checkDependencies(config);
+  const worker = await createSandboxWorker(config);
+  const logger = new Logger('PaymentSandboxWorker');
+  logger.log(`Webhook worker started · queue: ${config.redisUrl ? 'redis (BullMQ)' : 'in-process (database poller)'}`);
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: finishing deliveries in flight, then exiting`);
+    worker.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`Shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  bootstrap().catch((error: unknown) => exitOnStartupError(error, config));
+}
