@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { DemoSeed } from './demo-seed';
 import { MerchantEntity } from './entities/merchant.entity';
 import { MerchantsController } from './merchants.controller';
 import { MerchantsService } from './merchants.service';
@@ -8,7 +9,7 @@ import { MerchantsService } from './merchants.service';
 @Module({
   imports: [TypeOrmModule.forFeature([MerchantEntity]), ApiKeysModule],
   controllers: [MerchantsController],
-  providers: [MerchantsService],
-  exports: [MerchantsService],
+  providers: [MerchantsService, DemoSeed],
+  exports: [MerchantsService, DemoSeed],
 })
 export class MerchantsModule {}

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createSandboxApp, SandboxApp } from '../../src/app';
 import { AppConfig } from '../../src/config/app-config';
+import { isEmbeddedTestMode } from './test-env';
 
 export interface TestApp {
   sandbox: SandboxApp;
@@ -10,22 +11,33 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real app (real Postgres; Redis only when asked) with test-friendly settings. */
+/**
+ * Boots the real app with test-friendly settings. Full mode (default): the run's fresh Postgres
+ * database from global-setup; Redis only when a test asks. Embedded mode (SANDBOX_TEST_MODE=embedded,
+ * the e2e-embedded Jest project): no DATABASE_URL, so each app gets its own in-memory PGlite.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = process.env.TEST_DATABASE_URL;
-  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run through jest (global-setup creates it)');
+  const embedded = isEmbeddedTestMode();
   const config = AppConfig.fromEnv({}, {
-    DATABASE_URL: databaseUrl,
-    RUN_MIGRATIONS: 'false',
+    ...(embedded ? EMBEDDED_DEFAULTS : externalDatabase()),
     RATE_LIMIT_RPS: '0',
     LOG_LEVEL: 'error',
-    DATABASE_POOL_SIZE: '10',
     WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,200ms',
     ...env,
   });
   const sandbox = await createSandboxApp(config);
+  // Specs that open their own pg client (e.g. to probe a constraint) read TEST_DATABASE_URL.
+  if (config.embeddedDatabase) process.env.TEST_DATABASE_URL = sandbox.connection.url;
   const http = request(sandbox.app.getHttpServer());
   return { sandbox, config, http, close: () => sandbox.close() };
+}
+
+const EMBEDDED_DEFAULTS = { SANDBOX_DATA_DIR: ':memory:', RUN_MIGRATIONS: 'true', SEED_DEMO: 'false' };
+
+function externalDatabase(): Record<string, string> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run through jest (global-setup creates it)');
+  return { DATABASE_URL: databaseUrl, RUN_MIGRATIONS: 'false', DATABASE_POOL_SIZE: '10' };
 }
 
 export interface TestMerchant {

@@ -7,3 +7,8 @@ export function databaseUrlFor(name: string): string {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** The e2e-embedded Jest project sets SANDBOX_TEST_MODE=embedded: no Postgres, no Redis, PGlite in memory. */
+export function isEmbeddedTestMode(): boolean {
+  return process.env.SANDBOX_TEST_MODE === 'embedded';
+}
