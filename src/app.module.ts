@@ -11,6 +11,11 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { PaymentsModule } from './payments/payments.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RefundsModule } from './refunds/refunds.module';
+import { WorkerModule } from './webhooks/worker/worker.module';
 
 @Module({})
 export class AppModule {
@@ -23,12 +28,19 @@ export class AppModule {
         ApiKeysModule,
         MerchantsModule,
         PaymentsModule,
+        RefundsModule,
+        IdempotencyModule,
+        RateLimitModule,
         EventsModule,
         HealthModule,
+        // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
+        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // After ApiKeyGuard (guards run in this order): the rate limit is per authenticated API key.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }

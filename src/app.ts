@@ -5,7 +5,8 @@ import { AppModule } from './app.module';
 import { newId } from './common/ids';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, LogLevel } from './config/app-config';
-import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
+import { DatabaseConnection, redactUrl, resolveDatabaseConnection } from './database/database-connection';
+import type { DemoMerchant } from './merchants/demo-seed';
 import { mountOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -39,6 +40,8 @@ function createAdapter(): FastifyAdapter {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // An empty JSON body means "no parameters" (e.g. POST /capture with Content-Type set and no body).
   fastify.removeContentTypeParser('application/json');
+  // JSON only: Fastify's built-in text/plain parser would hand a string body to validation (→ 415 instead).
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || body.length === 0) return done(null, undefined);
     parseJson(request, body.toString(), done);
@@ -52,16 +55,23 @@ function createAdapter(): FastifyAdapter {
 /** Builds the HTTP application (not listening yet). Shared by main.ts and the e2e tests. */
 export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
   const connection = await resolveDatabaseConnection(config);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connection), createAdapter(), {
-    logger: NEST_LEVELS[config.logLevel],
-    abortOnError: false,
-    bodyParser: false,
-  });
-  app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
-  mountOpenApi(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connection), createAdapter(), {
+      logger: NEST_LEVELS[config.logLevel],
+      abortOnError: false,
+      bodyParser: false,
+    });
+    app.useGlobalPipes(createValidationPipe());
+    // No enableShutdownHooks(): main.ts closes on SIGINT/SIGTERM through close() below, which also
+    // stops the embedded database after Nest (and TypeORM) are done with it.
+    mountOpenApi(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await connection.close?.().catch(() => undefined);
+    throw error;
+  }
   return {
     app,
     connection,
@@ -72,11 +82,15 @@ export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
   };
 }
 
-export function logBanner(config: AppConfig, connection: DatabaseConnection): void {
-  const logger = new Logger('PaymentSandbox');
-  const mode = config.embeddedDatabase ? 'embedded' : 'external';
-  logger.log(
-    `Payment Sandbox listening on ${config.publicUrl} (docs ${config.publicUrl}/docs) — ` +
-      `database: ${mode} (${connection.location}), queue: ${config.redisUrl ? 'redis' : 'in-process'}`,
-  );
+/** The one start-up line: where it listens, which adapters it runs on, where data lives, the demo key. */
+export function logBanner(config: AppConfig, connection: DatabaseConnection, demo?: DemoMerchant): void {
+  const parts = [
+    `Payment Sandbox listening on ${config.publicUrl}`,
+    `docs ${config.publicUrl}/docs`,
+    `database: ${config.embeddedDatabase ? 'embedded PGlite' : 'PostgreSQL'} (${connection.location})`,
+    `queue: ${config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process'}`,
+  ];
+  if (demo?.apiKey) parts.push(`demo merchant key: ${demo.apiKey}`);
+  else if (demo) parts.push(`demo merchant ${demo.merchantId} (its key was printed when it was created)`);
+  new Logger('PaymentSandbox').log(parts.join(' · '));
 }

@@ -1,17 +1,44 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createSandboxApp, logBanner } from './app';
-import { AppConfig, ConfigError } from './config/app-config';
+import { createSandboxApp, logBanner, SandboxApp } from './app';
+import { AppConfig } from './config/app-config';
+import { DemoSeed } from './merchants/demo-seed';
+import { checkDependencies, exitOnStartupError } from './startup-errors';
+
+let config: AppConfig | undefined;
 
 async function bootstrap(): Promise<void> {
-  const config = AppConfig.fromEnv();
+  config = AppConfig.fromEnv(process.env, roleFromArgs(process.argv));
+  await checkDependencies(config);
   const sandbox = await createSandboxApp(config);
+  closeOnSignals(sandbox);
   await sandbox.app.listen(config.port, config.host);
-  logBanner(config, sandbox.connection);
+  logBanner(config, sandbox.connection, sandbox.app.get(DemoSeed, { strict: false }).demo);
 }
 
-bootstrap().catch((error: Error) => {
-  const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error.message}`;
-  new Logger('PaymentSandbox').error(message);
-  process.exit(1);
-});
+/** `--role=api` (npm run start:api) serves HTTP only; webhook delivery then runs in `npm run start:worker`. */
+function roleFromArgs(argv: string[]): Record<string, string> {
+  const role = argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
+  return role ? { PROCESS_ROLE: role } : {};
+}
+
+/** Graceful stop: Nest (HTTP, TypeORM) first, then the embedded database, so its files are left clean. */
+function closeOnSignals(sandbox: SandboxApp): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    new Logger('PaymentSandbox').log(`${signal} received: shutting down`);
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`Shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+bootstrap().catch((error: unknown) => exitOnStartupError(error, config));

@@ -12,7 +12,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('http://localhost:4242')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant API key (sk_test_...)' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withIdempotencyHeader(SwaggerModule.createDocument(app, config));
+}
+
+/** Every authenticated POST accepts Idempotency-Key; document it once here rather than per route. */
+function withIdempotencyHeader(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!item.post || path === '/v1/merchants' || path === '/v1/api-keys') continue;
+    item.post.parameters = [
+      ...(item.post.parameters ?? []).filter((parameter) => !('name' in parameter) || parameter.name !== 'Idempotency-Key'),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+        example: 'order-1234-attempt-1',
+      },
+    ];
+  }
+  return document;
 }
 
 /** Serves Swagger UI at /docs and the document at /openapi.json. */

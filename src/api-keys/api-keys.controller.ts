@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { SkipIdempotency } from '../idempotency/skip-idempotency.decorator';
 import { Actor } from '../common/actor';
 import { ListQueryDto } from '../common/pagination';
 import { ApiKeysService } from './api-keys.service';
@@ -14,6 +15,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @SkipIdempotency() // a replay would have to store the secret, which is never stored
   @ApiOperation({ summary: 'Create an API key; the secret is shown only in this response' })
   @ApiCreatedResponse({ type: ApiKeyView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto): Promise<ApiKeyView> {

@@ -17,6 +17,9 @@ import { parseDuration, parseDurationList } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** all = API + delivery worker in one process (npm start); api = HTTP only; worker = delivery only. */
+const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 const DURATION_PATTERN = /^\d+(ms|s|m|h|d)$/;
 const DURATION_LIST_PATTERN = /^\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*$/;
@@ -73,6 +76,27 @@ class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   WEBHOOK_BLOCK_PRIVATE_URLS = false;
 
+  @IsIn(PROCESS_ROLES)
+  PROCESS_ROLE: ProcessRole = 'all';
+
+  @Matches(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'must be 1-100 letters, digits or _.:-' })
+  REDIS_KEY_PREFIX = 'sandbox';
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  WEBHOOK_SWEEP_INTERVAL_MS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  WEBHOOK_SWEEP_GRACE_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
+  WEBHOOK_JOB_LOCK_MS = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  WEBHOOK_CONCURRENCY = 20;
+
   @Matches(DURATION_PATTERN, { message: 'must be a duration such as 24h' })
   IDEMPOTENCY_TTL = '24h';
 
@@ -100,6 +124,13 @@ export class AppConfig {
   readonly webhookTimeoutMs: number;
   readonly webhookRetryScheduleMs: number[];
   readonly webhookBlockPrivateUrls: boolean;
+  readonly processRole: ProcessRole;
+  readonly redisKeyPrefix: string;
+  readonly webhookSweepIntervalMs: number;
+  readonly webhookSweepGraceMs: number;
+  readonly webhookPollIntervalMs: number;
+  readonly webhookJobLockMs: number;
+  readonly webhookConcurrency: number;
   readonly idempotencyTtlMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
@@ -118,6 +149,13 @@ export class AppConfig {
     this.webhookTimeoutMs = env.WEBHOOK_TIMEOUT_MS;
     this.webhookRetryScheduleMs = parseDurationList(env.WEBHOOK_RETRY_SCHEDULE) ?? [];
     this.webhookBlockPrivateUrls = env.WEBHOOK_BLOCK_PRIVATE_URLS;
+    this.processRole = env.PROCESS_ROLE;
+    this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
+    this.webhookSweepIntervalMs = env.WEBHOOK_SWEEP_INTERVAL_MS;
+    this.webhookSweepGraceMs = env.WEBHOOK_SWEEP_GRACE_MS;
+    this.webhookPollIntervalMs = env.WEBHOOK_POLL_INTERVAL_MS;
+    this.webhookJobLockMs = env.WEBHOOK_JOB_LOCK_MS;
+    this.webhookConcurrency = env.WEBHOOK_CONCURRENCY;
     this.idempotencyTtlMs = parseDuration(env.IDEMPOTENCY_TTL) ?? 0;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

@@ -32,6 +32,9 @@ export const ERROR_CODES = {
   payment_invalid_state: { status: 409, type: 'invalid_request_error' },
   capture_exceeds_authorized: { status: 400, type: 'invalid_request_error' },
   refund_exceeds_captured: { status: 400, type: 'invalid_request_error' },
+  // webhooks
+  webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
+  webhook_endpoint_disabled: { status: 409, type: 'invalid_request_error' },
   // idempotency and rate limiting
   idempotency_key_reused: { status: 422, type: 'idempotency_error' },
   idempotency_key_in_use: { status: 409, type: 'idempotency_error' },
