@@ -188,6 +188,18 @@ async function countEvents(base: string, key: string): Promise<number> {
   }
 }
 
+/** autocannon stops with requests still in flight; count once the server has finished them. */
+async function settledEventCount(base: string, key: string): Promise<number> {
+  let previous = -1;
+  let count = await countEvents(base, key);
+  while (count !== previous) {
+    await new Promise((done) => setTimeout(done, 500));
+    previous = count;
+    count = await countEvents(base, key);
+  }
+  return count;
+}
+
 async function drain(receiver: BenchReceiver, expected: number, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (receiver.uniqueIds.size < expected && Date.now() < deadline) {
@@ -217,7 +229,7 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
     requests: requestsFor(scenario, { base, key, paymentId: payment.id }),
   });
 
-  const expected = await countEvents(base, key);
+  const expected = await settledEventCount(base, key);
   await drain(receiver, expected, Number(args.drain));
   return {
     scenario,

@@ -29,15 +29,13 @@ export class EventsService {
     if (events.length === 0) return () => undefined;
     const rows = events.map((event) => ({
       id: newId('event'),
-      merchantId,
       type: event.type,
       paymentId: event.paymentId ?? null,
       refundId: event.refundId ?? null,
       data: { object: event.object },
       createdAt: event.occurredAt,
     }));
-    await manager.insert(EventEntity, rows);
-    const deliveryIds = await this.outbox.createDeliveries(manager, merchantId, rows);
+    const deliveryIds = await this.outbox.insertEvents(manager, merchantId, rows);
     return () => this.outbox.schedule(deliveryIds);
   }
 

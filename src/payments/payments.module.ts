@@ -4,12 +4,13 @@ import { EventsModule } from '../events/events.module';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
+import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService],
+  providers: [PaymentsService, PaymentsRepository],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

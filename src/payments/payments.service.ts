@@ -14,18 +14,14 @@ import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
-import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+import { HistoryStep, PaymentsRepository } from './payments.repository';
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
 
-interface Step {
-  from: PaymentStatus | null;
-  to: PaymentStatus;
-  event: string;
-}
+type Step = HistoryStep;
 
 const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainError>> = {
   CAPTURE: () => new DomainError('capture_exceeds_authorized', 'The capture amount exceeds the authorized amount.', 'amount'),
@@ -36,6 +32,7 @@ const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainEr
 export class PaymentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
   ) {}
 
@@ -48,8 +45,7 @@ export class PaymentsService {
     const payment = this.newPayment(actor, dto, card);
     const steps = this.runCreation(payment, dto, outcome);
     const afterCommit = await this.db.transaction(async (manager) => {
-      await manager.insert(PaymentEntity, payment);
-      await this.insertHistory(manager, actor, payment.id, steps);
+      await this.repository.insertWithHistory(manager, actor, payment, steps);
       return this.events.record(manager, actor.merchantId, this.statusEvents(payment, steps));
     });
     afterCommit();
@@ -127,19 +123,7 @@ export class PaymentsService {
   async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
     const step = this.transition(payment, event);
     payment.updatedAt = new Date();
-    await manager.update(
-      PaymentEntity,
-      { id: payment.id },
-      {
-        status: payment.status,
-        amountCaptured: payment.amountCaptured,
-        amountRefunded: payment.amountRefunded,
-        failureCode: payment.failureCode,
-        failureMessage: payment.failureMessage,
-        updatedAt: payment.updatedAt,
-      },
-    );
-    await this.insertHistory(manager, actor, payment.id, [step]);
+    await this.repository.updateWithHistory(manager, actor, payment, [step]);
     return this.statusEvents(payment, [step]);
   }
 
@@ -246,20 +230,6 @@ export class PaymentsService {
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);
-  }
-
-  private async insertHistory(manager: EntityManager, actor: Actor, paymentId: string, steps: Step[]): Promise<void> {
-    await manager.insert(
-      PaymentHistoryEntity,
-      steps.map((step) => ({
-        paymentId,
-        fromStatus: step.from,
-        toStatus: step.to,
-        event: step.event,
-        apiKeyId: actor.apiKeyId,
-        requestId: actor.requestId,
-      })),
-    );
   }
 
   /** One `payment.<status>` event per step; each carries the payment as it was after that step. */
