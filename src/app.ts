@@ -2,7 +2,9 @@ import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { DomainError } from './common/errors/domain-error';
 import { newId } from './common/ids';
+import { exceedsJsonDepth, hasUnpairedSurrogate } from './common/json-body-guards';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, LogLevel } from './config/app-config';
 import { DatabaseConnection, redactUrl, resolveDatabaseConnection } from './database/database-connection';
@@ -10,6 +12,8 @@ import type { DemoMerchant } from './merchants/demo-seed';
 import { mountOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Far above any request schema (payment_method.card is 3 levels), far below what recursion survives. */
+export const MAX_JSON_DEPTH = 32;
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
   fatal: ['fatal'],
@@ -44,7 +48,19 @@ function createAdapter(): FastifyAdapter {
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' || body.length === 0) return done(null, undefined);
-    parseJson(request, body.toString(), done);
+    const text = body.toString();
+    // Deeply nested bodies overflow the stack of recursive walkers downstream (a 500): refuse them up front.
+    if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
+      return done(new DomainError('parameter_invalid', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`), undefined);
+    }
+    parseJson(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      // Not valid Unicode, and some validators (isEmail) throw on it instead of answering false.
+      if (hasUnpairedSurrogate(value)) {
+        return done(new DomainError('parameter_invalid', 'The request body contains an unpaired UTF-16 surrogate, which is not valid Unicode.'), undefined);
+      }
+      done(null, value);
+    });
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('Request-Id', request.id);
@@ -94,3 +110,4 @@ export function logBanner(config: AppConfig, connection: DatabaseConnection, dem
   else if (demo) parts.push(`demo merchant ${demo.merchantId} (its key was printed when it was created)`);
   new Logger('PaymentSandbox').log(parts.join(' · '));
 }
+

@@ -5,7 +5,12 @@ import { SIMULATE_CAPTURE_MODES } from '../card-simulation';
 import { SimulateDelayDto } from './simulate-delay.dto';
 
 export class CapturePaymentDto extends SimulateDelayDto {
-  @ApiPropertyOptional({ example: 1500, description: 'Defaults to the full authorized amount; may be less (partial capture).' })
+  @ApiPropertyOptional({
+    example: 1500,
+    minimum: 1,
+    maximum: MAX_AMOUNT,
+    description: 'Defaults to the full authorized amount; may be less (partial capture).',
+  })
   @IsOptional()
   @IsInt({ message: 'amount must be a positive integer in minor units' })
   @Min(1, { message: 'amount must be a positive integer in minor units' })

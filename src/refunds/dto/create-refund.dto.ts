@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { MAX_AMOUNT } from '../../common/money';
+import { SIMULATE_REFUND_MODES, SimulateRefundMode } from '../../payments/card-simulation';
 import { SimulateDelayDto } from '../../payments/dto/simulate-delay.dto';
 import { REFUND_REASONS, RefundReason } from '../entities/refund.entity';
 
-export const SIMULATE_REFUND_MODES = ['refund_failure'] as const;
-export type SimulateRefundMode = (typeof SIMULATE_REFUND_MODES)[number];
 
 export class CreateRefundDto extends SimulateDelayDto {
   @ApiPropertyOptional({

@@ -48,7 +48,8 @@ export function isPrivateAddress(address: string): boolean {
 
 /** Resolves the URL's host; true when it is (or resolves to) a private address. Unresolvable hosts are not private. */
 export async function resolvesToPrivateAddress(url: URL): Promise<boolean> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A trailing dot is the same (fully qualified) name: `localhost.` must not slip past the localhost check.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (isIP(host) !== 0) return isPrivateAddress(host);
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   try {

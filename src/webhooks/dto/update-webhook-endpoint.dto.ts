@@ -1,18 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { WebhookEndpointStatus } from '../entities/webhook-endpoint.entity';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-event-types';
 
+/** Optional, but not nullable: `null` is validated (and refused) instead of reaching a NOT NULL column. */
+const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ example: 'https://example.com/webhooks/v2', maxLength: 2048 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ example: ['*'], enum: SUBSCRIBABLE_EVENTS, isArray: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SUBSCRIBABLE_EVENTS.length)
@@ -26,7 +29,7 @@ export class UpdateWebhookEndpointDto {
   description?: string;
 
   @ApiPropertyOptional({ enum: ['enabled', 'disabled'], example: 'disabled' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['enabled', 'disabled'])
   status?: WebhookEndpointStatus;
 }
