@@ -1,12 +1,13 @@
-import { Logger, LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createAppLogger } from './common/app-logger';
 import { AppModule } from './app.module';
 import { DomainError } from './common/errors/domain-error';
 import { newId } from './common/ids';
 import { exceedsJsonDepth, hasUnpairedSurrogate } from './common/json-body-guards';
 import { createValidationPipe } from './common/validation';
-import { AppConfig, LogLevel } from './config/app-config';
+import { AppConfig } from './config/app-config';
 import { DatabaseConnection, redactUrl, resolveDatabaseConnection } from './database/database-connection';
 import type { DemoMerchant } from './merchants/demo-seed';
 import { mountOpenApi } from './openapi';
@@ -15,15 +16,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Far above any request schema (payment_method.card is 3 levels), far below what recursion survives. */
 export const MAX_JSON_DEPTH = 32;
 
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: false,
-};
 
 export interface SandboxApp {
   app: NestFastifyApplication;
@@ -74,7 +66,7 @@ export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connection), createAdapter(), {
-      logger: NEST_LEVELS[config.logLevel],
+      logger: createAppLogger(config.logLevel),
       abortOnError: false,
       bodyParser: false,
     });

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { DynamicModule, INestApplicationContext, Logger, LogLevel as NestLogLevel, Module } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, LogLevel } from './config/app-config';
+import { createAppLogger } from './common/app-logger';
+import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -9,15 +10,6 @@ import { HealthModule } from './health/health.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[] | false> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: false,
-};
 
 /** The worker process: no HTTP, only webhook delivery (BullMQ Worker + sweeper, or the in-process poller). */
 @Module({})
@@ -42,7 +34,7 @@ export async function createSandboxWorker(config: AppConfig): Promise<SandboxWor
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, connection), {
-      logger: NEST_LEVELS[config.logLevel],
+      logger: createAppLogger(config.logLevel),
       abortOnError: false,
     });
     await app.init();
