@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createSandboxApp, logBanner, SandboxApp } from './app';
+import { createSandboxApp, logBanner } from './app';
+import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { DemoSeed } from './merchants/demo-seed';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
@@ -11,7 +12,8 @@ async function bootstrap(): Promise<void> {
   config = AppConfig.fromEnv(process.env, roleFromArgs(process.argv));
   await checkDependencies(config);
   const sandbox = await createSandboxApp(config);
-  closeOnSignals(sandbox);
+  // Nest (HTTP, TypeORM) closes first, then the embedded database, so its files are left clean.
+  closeOnSignals(new Logger('PaymentSandbox'), 'shutting down', () => sandbox.close());
   await sandbox.app.listen(config.port, config.host);
   logBanner(config, sandbox.connection, sandbox.app.get(DemoSeed, { strict: false }).demo);
 }
@@ -22,23 +24,5 @@ function roleFromArgs(argv: string[]): Record<string, string> {
   return role ? { PROCESS_ROLE: role } : {};
 }
 
-/** Graceful stop: Nest (HTTP, TypeORM) first, then the embedded database, so its files are left clean. */
-function closeOnSignals(sandbox: SandboxApp): void {
-  let closing = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    new Logger('PaymentSandbox').log(`${signal} received: shutting down`);
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        process.stderr.write(`Shutdown failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
 
 bootstrap().catch((error: unknown) => exitOnStartupError(error, config));

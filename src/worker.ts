@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createAppLogger } from './common/app-logger';
+import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
@@ -59,21 +60,7 @@ async function bootstrap(): Promise<void> {
   const worker = await createSandboxWorker(config);
   const logger = new Logger('PaymentSandboxWorker');
   logger.log(`Webhook worker started · queue: ${config.redisUrl ? 'redis (BullMQ)' : 'in-process (database poller)'}`);
-  let closing = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    logger.log(`${signal} received: finishing deliveries in flight, then exiting`);
-    worker.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        process.stderr.write(`Shutdown failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(logger, 'finishing deliveries in flight, then exiting', () => worker.close());
 }
 
 if (require.main === module) {
