@@ -100,6 +100,10 @@ class EnvironmentVariables {
   @Matches(DURATION_PATTERN, { message: 'must be a duration such as 24h' })
   IDEMPOTENCY_TTL = '24h';
 
+  /** How long an in-flight Idempotency-Key claim is honoured before a retry may take it over (crashed request). */
+  @Matches(/^[1-9]\d*(ms|s|m|h)$/, { message: 'must be a positive duration such as 60s' })
+  IDEMPOTENCY_LOCK_TIMEOUT = '60s';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
@@ -132,6 +136,7 @@ export class AppConfig {
   readonly webhookJobLockMs: number;
   readonly webhookConcurrency: number;
   readonly idempotencyTtlMs: number;
+  readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
 
@@ -157,6 +162,7 @@ export class AppConfig {
     this.webhookJobLockMs = env.WEBHOOK_JOB_LOCK_MS;
     this.webhookConcurrency = env.WEBHOOK_CONCURRENCY;
     this.idempotencyTtlMs = parseDuration(env.IDEMPOTENCY_TTL) ?? 0;
+    this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   }

@@ -5,8 +5,6 @@ import { DomainError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RequestFingerprint } from './request-fingerprint';
 
-/** An in-flight claim older than this is presumed dead (crashed) and may be taken over. Must exceed the 30 s max simulated delay. */
-export const IDEMPOTENCY_LOCK_TIMEOUT_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 60_000;
 const CLAIM_ATTEMPTS = 5;
 
@@ -145,7 +143,9 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
               expires_at <= now() AS expired,
               (locked_at IS NULL OR locked_at < now() - $3 * interval '1 millisecond') AS stale
          FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`,
-      [merchantId, key, IDEMPOTENCY_LOCK_TIMEOUT_MS],
+      // An in-flight claim older than this is presumed dead (crashed) and may be taken over.
+      // The default 60 s exceeds the 30 s max simulated delay; IDEMPOTENCY_LOCK_TIMEOUT shortens it (tests).
+      [merchantId, key, this.config.idempotencyLockTimeoutMs],
     )) as ExistingRow[];
     return rows[0];
   }

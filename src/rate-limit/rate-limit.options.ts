@@ -39,6 +39,9 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
             connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
             maxRetriesPerRequest: 1,
             lazyConnect: false,
+            // While Redis is down, fail at once (the guard then lets the request through) instead
+            // of queueing the command until a reconnect attempt fails: no added latency.
+            enableOfflineQueue: false,
           })
         : undefined,
   };

@@ -18,6 +18,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 // Postgres / driver conditions that mean "the database is not reachable right now".
 const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 // Text Postgres cannot store (a NUL byte in a string or a \u0000 escape in jsonb): the client's input, not our fault.
 const UNSTORABLE_TEXT_PG_CODES = new Set(['22021', '22P05']);
 
@@ -70,9 +71,12 @@ function isBodySyntaxError(error: unknown): boolean {
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const { code, message, name } = (error ?? {}) as { code?: string; message?: string; name?: string };
   if (code && (UNAVAILABLE_PG_CODES.has(code) || UNAVAILABLE_NET_CODES.has(code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Connection is closed|connect ECONNREFUSED/i.test(
+  // The server dropped a transaction's connection (restart, failover): TypeORM has released the
+  // transaction's query runner, so its next statement (or COMMIT) fails with one of these instead.
+  if (name && RELEASED_RUNNER_ERRORS.has(name)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Connection is closed|connect ECONNREFUSED|connection error and is not queryable/i.test(
     message ?? '',
   );
 }
