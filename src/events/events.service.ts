@@ -7,11 +7,28 @@ import { newId } from '../common/ids';
 import { ListResponse, toList } from '../common/pagination';
 import { WebhookDeliveryListView } from '../webhooks/dto/webhook-delivery.view';
 import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
-import { WebhookOutboxService } from '../webhooks/webhook-outbox.service';
+import { OutboxEvent, SELECT_DELIVERY_IDS, WebhookOutboxService } from '../webhooks/webhook-outbox.service';
+import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from './domain-event';
 import { EventView, toEventView } from './dto/event.view';
 import { ListEventsQueryDto } from './dto/list-events.query';
 import { EventEntity } from './entities/event.entity';
+
+export interface RecordedInStatement {
+  finalQuery: string;
+  afterCommit(rows: Array<{ id: string }>): AfterCommit;
+}
+
+function toOutboxEvents(events: DomainEvent[]): OutboxEvent[] {
+  return events.map((event) => ({
+    id: newId('event'),
+    type: event.type,
+    paymentId: event.paymentId ?? null,
+    refundId: event.refundId ?? null,
+    data: { object: event.object },
+    createdAt: event.occurredAt,
+  }));
+}
 
 @Injectable()
 export class EventsService {
@@ -27,16 +44,20 @@ export class EventsService {
    */
   async record(manager: EntityManager, merchantId: string, events: DomainEvent[]): Promise<AfterCommit> {
     if (events.length === 0) return () => undefined;
-    const rows = events.map((event) => ({
-      id: newId('event'),
-      type: event.type,
-      paymentId: event.paymentId ?? null,
-      refundId: event.refundId ?? null,
-      data: { object: event.object },
-      createdAt: event.occurredAt,
-    }));
-    const deliveryIds = await this.outbox.insertEvents(manager, merchantId, rows);
+    const deliveryIds = await this.outbox.insertEvents(manager, merchantId, toOutboxEvents(events));
     return () => this.outbox.schedule(deliveryIds);
+  }
+
+  /**
+   * The same as `record`, as part of one statement the caller runs (see CteStatement): ends the
+   * statement with `finalQuery`, then `afterCommit(rows)` with the rows it returned.
+   */
+  appendRecord(statement: CteStatement, merchantId: string, events: DomainEvent[]): RecordedInStatement {
+    this.outbox.appendEvents(statement, merchantId, toOutboxEvents(events));
+    return {
+      finalQuery: SELECT_DELIVERY_IDS,
+      afterCommit: (rows) => () => this.outbox.schedule(rows.map((row) => row.id)),
+    };
   }
 
   /** Each endpoint's delivery of this event, with every attempt. */

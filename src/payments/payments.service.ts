@@ -7,6 +7,7 @@ import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
+import { CteStatement } from '../database/cte-statement';
 import { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
@@ -44,11 +45,12 @@ export class PaymentsService {
     const outcome = this.resolveOutcome(dto, card);
     const payment = this.newPayment(actor, dto, card);
     const steps = this.runCreation(payment, dto, outcome);
-    const afterCommit = await this.db.transaction(async (manager) => {
-      await this.repository.insertWithHistory(manager, actor, payment, steps);
-      return this.events.record(manager, actor.merchantId, this.statusEvents(payment, steps));
-    });
-    afterCommit();
+    // One statement (atomic on its own): the payment, its history, its events and their deliveries.
+    const statement = new CteStatement();
+    this.repository.appendInsert(statement, actor, payment, steps);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
+    const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
+    recorded.afterCommit(rows)();
     if (outcome === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
