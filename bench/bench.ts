@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--url http://localhost:4242] [--spawn] [--connections 50] [--duration 20]
+ * npm run bench -- [--url http://localhost:4242] [--spawn [--split]] [--connections 50] [--duration 20]
  *                  [--scenarios create,lifecycle,read,idempotent-replay] [--drain 30]
  *
  * Measures the sandbox the same way every time: req/s and latency per scenario, plus webhook
@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://localhost:4242' },
     spawn: { type: 'boolean', default: false },
+    // With --spawn: the API (PROCESS_ROLE=api) and the webhook worker (dist/worker.js) as two processes.
+    split: { type: 'boolean', default: false },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '20' },
     scenarios: { type: 'string', default: SCENARIOS.join(',') },
@@ -87,27 +89,29 @@ async function spawnSandbox(): Promise<Spawned> {
   const databaseUrl = new URL(args['admin-database-url']!);
   databaseUrl.pathname = `/${database}`;
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: args['redis-url'],
-      REDIS_KEY_PREFIX: `bench${Date.now()}`,
-      RATE_LIMIT_RPS: '0',
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: args['redis-url'],
+    REDIS_KEY_PREFIX: `bench${Date.now()}`,
+    RATE_LIMIT_RPS: '0',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    ...(args.split ? { PROCESS_ROLE: 'api' } : {}),
+  };
+  const start = (entry: string): ChildProcess =>
+    spawn(process.execPath, [join(ROOT, 'dist', entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const children = [start('main.js')];
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child);
+  await waitReady(url, children[0]);
+  if (args.split) children.push(start('worker.js'));
   return {
     url,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((done) => child.once('exit', done)) : undefined)));
       const cleanup = new Client({ connectionString: args['admin-database-url'] });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
