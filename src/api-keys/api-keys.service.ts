@@ -44,10 +44,10 @@ export class ApiKeysService {
       last4: secret.slice(-4),
       lastUsedAt: null,
       revokedAt: null,
+      createdAt: new Date(),
     });
     await manager.insert(ApiKeyEntity, row);
-    const saved = await manager.findOneByOrFail(ApiKeyEntity, { id: row.id });
-    return toApiKeyView(saved, secret);
+    return toApiKeyView(row, secret);
   }
 
   create(actor: Actor, dto: CreateApiKeyDto): Promise<ApiKeyView> {

@@ -1,4 +1,5 @@
-import { DomainError } from './errors/domain-error';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, Max, Min } from 'class-validator';
 
 /** Largest amount accepted in minor units: well inside both int8 and JS safe integers. */
 export const MAX_AMOUNT = 99_999_999_999;
@@ -9,20 +10,20 @@ export function isKnownCurrency(code: string): boolean {
   return KNOWN_CURRENCIES.has(code.toUpperCase());
 }
 
-/** ISO 4217 minor-unit digits (JPY 0, USD 2, KWD 3). */
-export function currencyDecimals(code: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
 export function normalizeCurrency(code: string): string {
   return code.toUpperCase();
 }
 
-/** Checks a money amount in one place: a positive integer in minor units, at most MAX_AMOUNT. */
-export function assertAmount(amount: number, param = 'amount'): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_AMOUNT) {
-    throw new DomainError('parameter_invalid', `${param} must be a positive integer in minor units, at most ${MAX_AMOUNT}`, param);
-  }
+const AMOUNT_MESSAGE = 'amount must be a positive integer in minor units';
+
+/** The one money check for request bodies: a positive integer in minor units, at most MAX_AMOUNT. */
+export function IsAmount(): PropertyDecorator {
+  // Listed bottom-up, as stacked decorators apply: the type check stays the one reported first.
+  return applyDecorators(
+    Max(MAX_AMOUNT, { message: `amount must be at most ${MAX_AMOUNT}` }),
+    Min(1, { message: AMOUNT_MESSAGE }),
+    IsInt({ message: AMOUNT_MESSAGE }),
+  );
 }
 
 /** pg returns int8 as strings: convert at the entity boundary, refusing anything unsafe. */

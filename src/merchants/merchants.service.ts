@@ -21,8 +21,8 @@ export class MerchantsService {
   create(dto: CreateMerchantDto): Promise<MerchantView> {
     return this.merchants.manager.transaction(async (manager) => {
       const id = newId('merchant');
-      await manager.insert(MerchantEntity, { id, name: dto.name, email: dto.email ?? null });
-      const merchant = await manager.findOneByOrFail(MerchantEntity, { id });
+      const merchant = manager.create(MerchantEntity, { id, name: dto.name, email: dto.email ?? null, createdAt: new Date() });
+      await manager.insert(MerchantEntity, merchant);
       const apiKey = await this.apiKeys.issue(manager, id, 'default');
       return toMerchantView(merchant, apiKey);
     });

@@ -22,12 +22,25 @@ import { HistoryStep, PaymentsRepository } from './payments.repository';
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
 
-type Step = HistoryStep;
-
 const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainError>> = {
   CAPTURE: () => new DomainError('capture_exceeds_authorized', 'The capture amount exceeds the authorized amount.', 'amount'),
   REFUND: () => new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount'),
 };
+
+/** The one mapping from a machine refusal to the error the client sees. */
+function refusal(payment: PaymentEntity, event: PaymentEvent, reason: 'invalid_state' | 'invalid_amount'): DomainError {
+  // A fully refunded payment has nothing left: any refund exceeds what remains (400, as for a
+  // concurrent over-refund), although REFUNDED is a final state for the machine.
+  const nothingLeft = event.type === 'REFUND' && payment.status === 'REFUNDED';
+  const amountError = reason === 'invalid_amount' || nothingLeft ? INVALID_AMOUNT_ERRORS[event.type] : undefined;
+  if (amountError) return amountError();
+  return new DomainError(
+    'payment_invalid_state',
+    `This payment is ${payment.status}; it cannot be ${describeAction(event)}.`,
+    undefined,
+    { payment_id: payment.id, status: payment.status },
+  );
+}
 
 @Injectable()
 export class PaymentsService {
@@ -129,8 +142,10 @@ export class PaymentsService {
     return this.statusEvents(payment, [step]);
   }
 
-  toView(payment: PaymentEntity): PaymentView {
-    return toPaymentView(payment);
+  /** The machine's verdict on `event` without applying it: throws the same error applyEvent would. */
+  assertAllowed(payment: PaymentEntity, event: PaymentEvent): void {
+    const result = applyPaymentEvent(payment, event);
+    if (!result.ok) throw refusal(payment, event, result.reason);
   }
 
   private async act(
@@ -156,18 +171,9 @@ export class PaymentsService {
   }
 
   /** Asks the machine; on success mutates the in-memory row and returns the step taken. */
-  private transition(payment: PaymentEntity, event: PaymentEvent): Step {
+  private transition(payment: PaymentEntity, event: PaymentEvent): HistoryStep {
     const result = applyPaymentEvent(payment, event);
-    if (!result.ok) {
-      const amountError = result.reason === 'invalid_amount' ? INVALID_AMOUNT_ERRORS[event.type] : undefined;
-      if (amountError) throw amountError();
-      throw new DomainError(
-        'payment_invalid_state',
-        `This payment is ${payment.status}; it cannot be ${describeAction(event)}.`,
-        undefined,
-        { payment_id: payment.id, status: payment.status },
-      );
-    }
+    if (!result.ok) throw refusal(payment, event, result.reason);
     payment.status = result.to;
     payment.amountCaptured = result.context.amountCaptured;
     payment.amountRefunded = result.context.amountRefunded;
@@ -178,8 +184,8 @@ export class PaymentsService {
     return { from: result.from, to: result.to, event: event.type };
   }
 
-  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): Step[] {
-    const steps: Step[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
+  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): HistoryStep[] {
+    const steps: HistoryStep[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
     if (outcome !== 'success') {
       steps.push(this.transition(payment, { type: 'DECLINE', failureCode: outcome }));
       return steps;
@@ -235,7 +241,7 @@ export class PaymentsService {
   }
 
   /** One `payment.<status>` event per step; each carries the payment as it was after that step. */
-  private statusEvents(payment: PaymentEntity, steps: Step[]): DomainEvent[] {
+  private statusEvents(payment: PaymentEntity, steps: HistoryStep[]): DomainEvent[] {
     const finalView = toPaymentView(payment);
     return steps.map((step, index) => {
       const isLast = index === steps.length - 1;

@@ -9,7 +9,7 @@ import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { PaymentEntity } from '../payments/entities/payment.entity';
-import { applyPaymentEvent, PaymentEvent } from '../payments/payment.machine';
+import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
@@ -40,7 +40,6 @@ export class RefundsService {
       const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
       const recovered = await this.findByIdempotencyKey(manager, actor);
       if (recovered) return { refund: recovered, afterCommit: () => undefined };
-      assertSomethingRemains(payment);
       const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
       return dto.simulate === 'refund_failure'
         ? this.recordFailure(manager, actor, payment, event, dto)
@@ -91,7 +90,7 @@ export class RefundsService {
     event: { type: 'REFUND'; amount: number },
     dto: CreateRefundDto,
   ): Promise<Outcome> {
-    assertRefundAllowed(payment, event);
+    this.payments.assertAllowed(payment, event);
     const refund = await this.insertRefund(manager, actor, payment, event.amount, 'FAILED', dto);
     const afterCommit = await this.events.record(manager, actor.merchantId, [this.refundEvent('refund.failed', refund)]);
     return { refund, afterCommit };
@@ -136,27 +135,4 @@ export class RefundsService {
       occurredAt: refund.createdAt,
     };
   }
-}
-
-/**
- * A fully refunded payment has nothing left: any refund exceeds what remains (400, like a concurrent
- * over-refund), not a state error. States that were never captured still get 409 from the machine.
- */
-function assertSomethingRemains(payment: PaymentEntity): void {
-  if (payment.status === 'REFUNDED') {
-    throw new DomainError('refund_exceeds_captured', 'This payment is already fully refunded; nothing remains to refund.', 'amount');
-  }
-}
-
-/** Same verdict (and error) as a real refund would get, without persisting anything. */
-function assertRefundAllowed(payment: PaymentEntity, event: { type: 'REFUND'; amount: number }): void {
-  const result = applyPaymentEvent(payment, event);
-  if (result.ok) return;
-  if (result.reason === 'invalid_amount') {
-    throw new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount');
-  }
-  throw new DomainError('payment_invalid_state', `This payment is ${payment.status}; it cannot be refunded.`, undefined, {
-    payment_id: payment.id,
-    status: payment.status,
-  });
 }

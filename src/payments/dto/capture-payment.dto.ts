@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_AMOUNT } from '../../common/money';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { SIMULATE_CAPTURE_MODES } from '../card-simulation';
 import { SimulateDelayDto } from './simulate-delay.dto';
 
@@ -12,9 +12,7 @@ export class CapturePaymentDto extends SimulateDelayDto {
     description: 'Defaults to the full authorized amount; may be less (partial capture).',
   })
   @IsOptional()
-  @IsInt({ message: 'amount must be a positive integer in minor units' })
-  @Min(1, { message: 'amount must be a positive integer in minor units' })
-  @Max(MAX_AMOUNT, { message: `amount must be at most ${MAX_AMOUNT}` })
+  @IsAmount()
   amount?: number;
 
   @ApiPropertyOptional({ enum: SIMULATE_CAPTURE_MODES, description: 'Make the capture fail (payment becomes FAILED).' })

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MAX_AMOUNT } from '../../common/money';
+import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
 import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
 import { SimulateDelayDto } from './simulate-delay.dto';
@@ -58,9 +58,7 @@ export class PaymentMethodDto {
 
 export class CreatePaymentDto extends SimulateDelayDto {
   @ApiProperty({ example: 2000, minimum: 1, maximum: MAX_AMOUNT, description: 'Positive integer in minor units (2000 = $20.00).' })
-  @IsInt({ message: 'amount must be a positive integer in minor units' })
-  @Min(1, { message: 'amount must be a positive integer in minor units' })
-  @Max(MAX_AMOUNT, { message: `amount must be at most ${MAX_AMOUNT}` })
+  @IsAmount()
   amount: number;
 
   @ApiProperty({ example: 'usd', description: 'ISO 4217 code, any case; answered in upper case.' })

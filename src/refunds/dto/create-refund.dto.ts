@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_AMOUNT } from '../../common/money';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { SIMULATE_REFUND_MODES, SimulateRefundMode } from '../../payments/card-simulation';
 import { SimulateDelayDto } from '../../payments/dto/simulate-delay.dto';
 import { REFUND_REASONS, RefundReason } from '../entities/refund.entity';
@@ -14,9 +14,7 @@ export class CreateRefundDto extends SimulateDelayDto {
     description: 'Minor units. Defaults to what remains refundable (amount_captured - amount_refunded).',
   })
   @IsOptional()
-  @IsInt({ message: 'amount must be a positive integer in minor units' })
-  @Min(1, { message: 'amount must be a positive integer in minor units' })
-  @Max(MAX_AMOUNT, { message: `amount must be at most ${MAX_AMOUNT}` })
+  @IsAmount()
   amount?: number;
 
   @ApiPropertyOptional({ enum: REFUND_REASONS, example: 'requested_by_customer' })

@@ -3,7 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryService } from '../delivery/delivery.service';
 import { BullmqDeliveryScheduler } from '../scheduling/bullmq-delivery-scheduler';
-import { DeliverJobData, WEBHOOK_BACKOFF_TYPE, WEBHOOK_QUEUE_NAME } from '../scheduling/webhook-queue';
+import { DeliverJobData, WEBHOOK_QUEUE_NAME } from '../scheduling/webhook-queue';
 
 /** Thrown to make BullMQ retry; carries the wait the database decided on, so queue and rows agree. */
 class RetryLater extends Error {
