@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { createAppLogger } from './common/app-logger';
 import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
+import { ClockModule } from './clock/clock.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
@@ -19,7 +20,7 @@ class WorkerAppModule {
     return {
       module: WorkerAppModule,
       // Migrations belong to the API process; a worker started first just retries until the tables exist.
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), HealthModule, WorkerModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, HealthModule, WorkerModule.forRoot(config)],
     };
   }
 }
