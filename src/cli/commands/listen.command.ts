@@ -16,7 +16,7 @@ export function listenCommand(run: CommandRunner): Command {
   return new Command('listen')
     .description('Forward live events to a local URL as Standard Webhooks (signed with a whsec_ secret printed at start)')
     .option('--forward-to <url>', 'where to POST each event, e.g. http://localhost:3000/webhooks')
-    .option('--events <types>', 'only these event types (comma-separated, repeatable)', collectTypes, [])
+    .option('--events <types>', 'only these event types (comma-separated, repeatable; payment.* prefixes allowed)', collectTypes, [])
     .option('--print-secret', 'print the signing secret (derived from the API key) and exit')
     .addHelpText('after', '\nExamples:\n  payment-sandbox listen --forward-to http://localhost:3000/webhooks\n  payment-sandbox listen --forward-to http://localhost:3000/webhooks --events payment.captured,refund.failed\n  WEBHOOK_SECRET=$(payment-sandbox listen --print-secret)\n\nPrints "--> payment.captured evt_…" per event and "<-- [200] 12 ms" per answer. Reconnects on its own and\nresumes after the last event forwarded (Last-Event-ID): nothing is lost or forwarded twice. Ctrl-C stops it.')
     .action(run(async (ctx, flags: ListenFlags) => runListen(ctx, flags)));

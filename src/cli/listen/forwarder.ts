@@ -38,8 +38,8 @@ export async function forwardEvent(url: string, secret: string, id: string, body
     await response.arrayBuffer().catch(() => undefined);
     return { status: response.status, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${FORWARD_TIMEOUT_MS} ms` : (cause ?? (error as Error).message);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${FORWARD_TIMEOUT_MS} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { status: null, durationMs: Math.round(performance.now() - started), error: reason };
   }
 }

@@ -42,7 +42,6 @@ export async function listen(ctx: CliContext, options: ListenOptions): Promise<{
       for await (const message of stream) {
         const event = parseEvent(message.data, message.id);
         if (!event || seen.has(event.id)) continue;
-        if (options.types.length > 0 && !options.types.includes(event.type)) continue;
         options.onForward(event, await forwardEvent(options.forwardTo, options.secret, event.id, message.data));
         remember(seen, event.id);
         lastEventId = event.id;
