@@ -64,7 +64,7 @@ async function runFixtures(ctx: CliContext, files: string[], flags: FixturesFlag
   try {
     const env = { ...ctx.env, ...(receiver ? { SANDBOX_RECEIVER_URL: receiver.url } : {}) };
     const loaded = files.map((file) => loadFixture(file, env));
-    ctx.apiKey; // fail early (exit 4) without a key, before any step runs
+    void ctx.apiKey; // throws (exit 4) without a key, before any step runs
     const results: FixtureResult[] = [];
     for (const fixture of loaded) {
       ctx.note(`${fixture.name} (${fixture.file})`);
