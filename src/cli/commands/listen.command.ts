@@ -9,6 +9,7 @@ interface ListenFlags {
   forwardTo?: string;
   events: string[];
   printSecret?: boolean;
+  since?: string;
 }
 
 /** `listen --forward-to URL`: the live event stream, forwarded as signed webhooks to a local app. */
@@ -18,6 +19,7 @@ export function listenCommand(run: CommandRunner): Command {
     .option('--forward-to <url>', 'where to POST each event, e.g. http://localhost:3000/webhooks')
     .option('--events <types>', 'only these event types (comma-separated, repeatable; payment.* prefixes allowed)', collectTypes, [])
     .option('--print-secret', 'print the signing secret (derived from the API key) and exit')
+    .option('--since <event id>', 'first forward the stored events after this one (what your app missed), then the live ones')
     .addHelpText('after', '\nExamples:\n  payment-sandbox listen --forward-to http://localhost:3000/webhooks\n  payment-sandbox listen --forward-to http://localhost:3000/webhooks --events payment.captured,refund.failed\n  WEBHOOK_SECRET=$(payment-sandbox listen --print-secret)\n\nPrints "--> payment.captured evt_…" per event and "<-- [200] 12 ms" per answer. Reconnects on its own and\nresumes after the last event forwarded (Last-Event-ID): nothing is lost or forwarded twice. Ctrl-C stops it.')
     .action(run(async (ctx, flags: ListenFlags) => runListen(ctx, flags)));
 }
@@ -36,6 +38,7 @@ async function runListen(ctx: CliContext, flags: ListenFlags): Promise<void> {
     const { forwarded } = await listen(ctx, {
       forwardTo,
       types: flags.events,
+      since: flags.since,
       secret,
       signal: controller.signal,
       onReady: (reconnected) =>

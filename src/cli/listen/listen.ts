@@ -6,6 +6,8 @@ import { forwardEvent, ForwardResult } from './forwarder';
 export interface ListenOptions {
   forwardTo: string;
   types: string[];
+  /** Resume after this event id from the start (stored events first). */
+  since?: string;
   secret: string;
   signal: AbortSignal;
   onReady(reconnected: boolean): void;
@@ -24,7 +26,7 @@ const SEEN_LIMIT = 10_000;
  */
 export async function listen(ctx: CliContext, options: ListenOptions): Promise<{ forwarded: number }> {
   const seen = new Set<string>();
-  let lastEventId: string | undefined;
+  let lastEventId = options.since;
   let forwarded = 0;
   let retryMs = RETRY_MIN_MS;
   let connections = 0;
