@@ -123,6 +123,22 @@ describe('CLI listen: the live stream forwarded as signed webhooks to a local ap
     }
   });
 
+  it('--since <event id> first forwards the stored events after it (what the app missed), then live ones', async () => {
+    const path = '/listen-since';
+    await pay();
+    const [oldest, ...missed] = (await allEventIds()).reverse();
+    const listener = await startListen(['--forward-to', receiver.url(path), '--since', oldest], env());
+    try {
+      const live = await pay();
+      const expected = [...missed, ...(await allEventIds()).filter((id) => !missed.includes(id) && id !== oldest)];
+      await eventually(async () => (receiver.uniqueIds(path).size === expected.length ? true : undefined), 30_000);
+      expect([...receiver.uniqueIds(path)].sort()).toEqual(expected.sort());
+      expect(receiver.events(path).some((event) => event.data.object.id === live.body.id)).toBe(true);
+    } finally {
+      await listener.stop();
+    }
+  });
+
   it('bad input: no --forward-to, a bad URL → exit 2; a refused key → exit 4', async () => {
     const none = await runCli(['listen'], env());
     expect(none.code).toBe(2);
