@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { CliContext } from '../context';
 import { usageError } from '../errors';
 import type { CommandRunner } from '../program';
 import { apiError, rawRequest } from '../transport';
@@ -9,9 +10,10 @@ interface ClockView {
   frozen: boolean;
 }
 
-const DURATION = /^\d+(ms|s|m|h|d)$/;
+/** The route's own pattern: a whole number > 0 and a unit. */
+const DURATION = /^[1-9]\d*(ms|s|m|h|d)$/;
 
-/** `clock advance 7d`: moves the merchant's test clock forward, running whatever falls due. */
+/** `clock advance 7d` (and show, freeze, unfreeze): the merchant's test clock. */
 export function clockCommand(run: CommandRunner): Command {
   const clock = new Command('clock').description("The merchant's test clock (move time instead of sleeping)");
   clock
@@ -20,22 +22,36 @@ export function clockCommand(run: CommandRunner): Command {
     .argument('[duration]', 'e.g. 7d, 90m, 30s')
     .option('--to <time>', 'advance to this ISO 8601 time instead')
     .addHelpText('after', '\nExamples:\n  payment-sandbox clock advance 7d\n  payment-sandbox clock advance --to 2027-01-01T00:00:00Z')
-    .action(
-      run(async (ctx, duration: string | undefined, options: { to?: string }) => {
-        const body = clockAdvanceBody(duration, options.to);
-        const response = await rawRequest(ctx.fetch, ctx.baseUrl, ctx.apiKey, { method: 'POST', path: '/v1/test-clock/advance', body });
-        if (response.status !== 200) throw apiError('POST /v1/test-clock/advance', response.status, response.json);
-        const view = response.json as ClockView;
-        ctx.print(`Clock advanced: now ${view.now} (offset ${view.offset_ms} ms${view.frozen ? ', frozen' : ''})`, view);
-      }),
-    );
+    .action(run(async (ctx, duration: string | undefined, options: { to?: string }) => printClock(ctx, 'advanced', await callClock(ctx, 'POST', '/v1/test-clock/advance', advanceBody(duration, options.to)))));
+  clock
+    .command('show')
+    .description("Print the merchant's clock")
+    .action(run(async (ctx) => printClock(ctx, 'is at', await callClock(ctx, 'GET', '/v1/test-clock'))));
+  clock
+    .command('freeze')
+    .description('Stop the clock: now stands still until advanced')
+    .action(run(async (ctx) => printClock(ctx, 'frozen', await callClock(ctx, 'POST', '/v1/test-clock/freeze', {}))));
+  clock
+    .command('unfreeze')
+    .description('Let the clock run again (from where it stands)')
+    .action(run(async (ctx) => printClock(ctx, 'running', await callClock(ctx, 'POST', '/v1/test-clock/unfreeze', {}))));
   return clock;
 }
 
-function clockAdvanceBody(duration: string | undefined, to: string | undefined): { by: string } | { to: string } {
+async function callClock(ctx: CliContext, method: string, path: string, body?: unknown): Promise<ClockView> {
+  const response = await rawRequest(ctx.fetch, ctx.baseUrl, ctx.apiKey, { method, path, body });
+  if (response.status !== 200) throw apiError(`${method} ${path}`, response.status, response.json);
+  return response.json as ClockView;
+}
+
+function printClock(ctx: CliContext, verb: string, view: ClockView): void {
+  ctx.print(`Clock ${verb}: now ${view.now} (offset ${view.offset_ms} ms${view.frozen ? ', frozen' : ''})`, view);
+}
+
+function advanceBody(duration: string | undefined, to: string | undefined): { by: string } | { to: string } {
   if (duration && to) throw usageError('Give either a duration or --to, not both.');
   if (to) return { to };
   if (!duration) throw usageError('Missing duration: e.g. "clock advance 7d" (units ms, s, m, h, d) or "clock advance --to <ISO time>".');
-  if (!DURATION.test(duration)) throw usageError(`Invalid duration "${duration}": a whole number and a unit (ms, s, m, h, d), e.g. 7d.`);
+  if (!DURATION.test(duration)) throw usageError(`Invalid duration "${duration}": a whole number above 0 and a unit (ms, s, m, h, d), e.g. 7d.`);
   return { by: duration };
 }
