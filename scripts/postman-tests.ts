@@ -83,8 +83,18 @@ export const POSTMAN_BODY_CHANGES: Record<string, Record<string, unknown>> = {
   EventsController_resend: { endpoint_id: undefined },
 };
 
-/** Tag folders in run order (the merchant's DELETE must come last). */
-export const POSTMAN_FOLDER_ORDER = ['Health', 'Payments', 'Refunds', 'Events', 'Webhook endpoints', 'API keys', 'Merchants'];
+/**
+ * Requests without their own entry above (a route added since): the answer is not a server error, and
+ * an error answer has the documented shape. Give main requests their own tests.
+ */
+export const POSTMAN_DEFAULT_TESTS = [
+  `pm.test('no server error', () => pm.expect(pm.response.code).to.be.below(500));`,
+  `if (pm.response.code >= 400) pm.test('error in the documented shape', () => { const body = pm.response.json(); pm.expect(body.error.code).to.be.a('string'); pm.expect(body.error.request_id).to.match(/^req_/); });`,
+];
+
+/** Tag folders in run order: these first, then any other tag, then POSTMAN_LAST_FOLDERS (the merchant's DELETE ends the run). */
+export const POSTMAN_FIRST_FOLDERS = ['Health', 'Payments', 'Refunds', 'Events', 'Webhook endpoints'];
+export const POSTMAN_LAST_FOLDERS = ['API keys', 'Merchants'];
 
 /** Runs before every request: signs up a merchant when no apiKey is set (a fresh run in Postman or newman). */
 export const POSTMAN_SIGN_UP = [

@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   POSTMAN_BODY_CHANGES,
-  POSTMAN_FOLDER_ORDER,
+  POSTMAN_DEFAULT_TESTS,
+  POSTMAN_FIRST_FOLDERS,
+  POSTMAN_LAST_FOLDERS,
   POSTMAN_PATH_IDS,
   POSTMAN_QUERY,
   POSTMAN_SIGN_UP,
@@ -52,14 +54,20 @@ const VARIABLES = ['paymentId', 'refundId', 'eventId', 'endpointId', 'apiKeyId']
  * between requests, and a stable output (seeded example faker, ids derived from names).
  */
 async function main(): Promise<void> {
-  const spec = JSON.parse(readFileSync(resolve(ROOT, 'openapi.json'), 'utf8'));
+  const spec = withoutStreams(JSON.parse(readFileSync(resolve(ROOT, 'openapi.json'), 'utf8')));
   const collection = await convert(spec);
   const operations = operationIds(spec);
-  collection.item = POSTMAN_FOLDER_ORDER.map((name) => {
-    const folder = collection.item.find((item) => item.name === name);
-    if (!folder) throw new Error(`openapi.json has no tag "${name}" (update POSTMAN_FOLDER_ORDER in scripts/postman-tests.ts)`);
-    return folder;
-  }).concat(collection.item.filter((item) => !POSTMAN_FOLDER_ORDER.includes(item.name)));
+  const folder = (name: string) => {
+    const found = collection.item.find((item) => item.name === name);
+    if (!found) throw new Error(`openapi.json has no tag "${name}" (update the folder lists in scripts/postman-tests.ts)`);
+    return found;
+  };
+  const ordered = [...POSTMAN_FIRST_FOLDERS, ...POSTMAN_LAST_FOLDERS];
+  collection.item = [
+    ...POSTMAN_FIRST_FOLDERS.map(folder),
+    ...collection.item.filter((item) => !ordered.includes(item.name)),
+    ...POSTMAN_LAST_FOLDERS.map(folder),
+  ];
   for (const folder of collection.item) {
     // Within a folder the DELETE runs last (it removes what the others read).
     folder.item = [...(folder.item ?? [])].sort((a, b) => Number(a.request?.method === 'DELETE') - Number(b.request?.method === 'DELETE'));
@@ -103,8 +111,22 @@ async function convert(spec: unknown): Promise<Collection> {
   }
 }
 
+type Spec = { paths: Record<string, Record<string, { operationId: string; responses?: Record<string, { content?: Record<string, unknown> }> }>> };
+
+/** Drops endless responses (Server-Sent Events): a collection run would wait on them forever. */
+function withoutStreams<T extends Spec>(spec: T): T {
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const streams = Object.values(operation.responses ?? {}).some((response) => response.content && 'text/event-stream' in response.content);
+      if (streams) delete methods[method];
+    }
+    if (Object.keys(methods).length === 0) delete spec.paths[path];
+  }
+  return spec;
+}
+
 /** `METHOD v1/payments/:id` → operationId. */
-function operationIds(spec: { paths: Record<string, Record<string, { operationId: string }>> }): Map<string, string> {
+function operationIds(spec: Spec): Map<string, string> {
   const map = new Map<string, string>();
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -128,8 +150,7 @@ function decorate(item: Item, operations: Map<string, string>): void {
     if (parameter.key in query) parameter.value = query[parameter.key];
   }
   if (request.body?.raw) request.body.raw = JSON.stringify(adjustBody(JSON.parse(request.body.raw), operationId), null, 2);
-  const tests = POSTMAN_TESTS[operationId];
-  if (!tests) throw new Error(`no Postman test for ${operationId}: add one to scripts/postman-tests.ts`);
+  const tests = POSTMAN_TESTS[operationId] ?? POSTMAN_DEFAULT_TESTS;
   item.event = [{ listen: 'test', script: { type: 'text/javascript', exec: tests } }];
 }
 
