@@ -52,6 +52,12 @@ export const POSTMAN_TESTS: Record<string, string[]> = {
   MerchantsController_create: [status(201), json, `pm.test('carries its first key', () => pm.expect(body.api_key.secret).to.match(/^sk_test_/));`],
   MerchantsController_me: [status(200), json, `pm.test('a merchant', () => pm.expect(body.id).to.match(/^mer_/));`],
   MerchantsController_remove: [status(204)],
+  // v2 routes (used once they are in openapi.json).
+  TimelineController_get: [status(200), json, `pm.test('transitions in time order', () => pm.expect(body.data.filter((e) => e.type === 'transition').length).to.be.above(0));`],
+  TestClockController_get: [status(200), json, `pm.test('a test clock', () => pm.expect(body.object).to.eql('test_clock'));`],
+  TestClockController_advance: [status(200), json, `pm.test('a week ahead', () => pm.expect(body.offset_ms).to.be.at.least(7 * 24 * 3600 * 1000));`],
+  TestClockController_freeze: [status(200), json, `pm.test('frozen', () => pm.expect(body.frozen).to.eql(true));`],
+  TestClockController_unfreeze: [status(200), json, `pm.test('running', () => pm.expect(body.frozen).to.eql(false));`],
 };
 
 /** Path variable `id` of each operation → the collection variable holding the right id. */
@@ -69,6 +75,7 @@ export const POSTMAN_PATH_IDS: Record<string, string> = {
   WebhookEndpointsController_remove: 'endpointId',
   WebhookEndpointsController_rotateSecret: 'endpointId',
   ApiKeysController_revoke: 'apiKeyId',
+  TimelineController_get: 'paymentId',
 };
 
 /** Query parameters to send (the others stay in the request, disabled). */
@@ -81,6 +88,7 @@ export const POSTMAN_QUERY: Record<string, Record<string, string>> = {
 export const POSTMAN_BODY_CHANGES: Record<string, Record<string, unknown>> = {
   PaymentsController_create: { capture_method: 'manual' },
   EventsController_resend: { endpoint_id: undefined },
+  TestClockController_advance: { by: '7d', to: undefined },
 };
 
 /**
