@@ -14,7 +14,7 @@ export interface StreamOptions {
 /**
  * One connection to `GET /v1/events/stream` (Server-Sent Events): yields each message until the
  * server closes the stream or the connection breaks (the caller reconnects with Last-Event-ID).
- * 401 and other refusals are CliErrors (no point retrying them).
+ * 4xx refusals are CliErrors (no point retrying them); 5xx and broken connections are retried by the caller.
  */
 export async function* readEventStream(ctx: CliContext, options: StreamOptions): AsyncGenerator<EventSourceMessage> {
   const query = options.types.length > 0 ? `?${new URLSearchParams({ types: options.types.join(',') })}` : '';
@@ -27,6 +27,8 @@ export async function* readEventStream(ctx: CliContext, options: StreamOptions):
     signal: options.signal,
   });
   if (response.status === 404) throw new CliError(`The sandbox at ${ctx.baseUrl} has no live event stream (GET /v1/events/stream answered 404): update it.`, ExitCode.ApiError);
+  // A sandbox restarting (502/503) is worth another try; a refusal (400, 401) is not.
+  if (response.status >= 500) throw new Error(`GET /v1/events/stream answered ${response.status}`);
   if (!response.ok || !response.body) throw apiError('GET /v1/events/stream', response.status, await response.json().catch(() => undefined));
   options.onOpen();
   const pending: EventSourceMessage[] = [];
