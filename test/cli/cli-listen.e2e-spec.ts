@@ -139,7 +139,7 @@ describe('CLI listen: the live stream forwarded as signed webhooks to a local ap
     }
   });
 
-  it('bad input: no --forward-to, a bad URL → exit 2; a refused key → exit 4', async () => {
+  it('bad input: no --forward-to, a bad URL → exit 2; a refused key → exit 4; no sandbox at the URL → exit 3', async () => {
     const none = await runCli(['listen'], env());
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('listen needs --forward-to');
@@ -149,5 +149,11 @@ describe('CLI listen: the live stream forwarded as signed webhooks to a local ap
     const refused = await runCli(['listen', '--forward-to', receiver.url('/x')], { SANDBOX_URL: url, SANDBOX_API_KEY: 'sk_test_nope' });
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('401');
+    const proxy = await TcpProxy.start(1);
+    const closedUrl = proxy.url;
+    await proxy.close();
+    const unreachable = await runCli(['listen', '--forward-to', receiver.url('/x')], { SANDBOX_URL: closedUrl, SANDBOX_API_KEY: merchant.key });
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('Cannot reach the sandbox');
   });
 });

@@ -1,5 +1,5 @@
 import type { CliContext } from '../context';
-import { CliError } from '../errors';
+import { CliError, ExitCode } from '../errors';
 import { readEventStream } from './event-stream';
 import { forwardEvent, ForwardResult } from './forwarder';
 
@@ -53,7 +53,8 @@ export async function listen(ctx: CliContext, options: ListenOptions): Promise<{
       options.onDisconnect('the stream ended', retryMs);
     } catch (error) {
       if (options.signal.aborted) break;
-      if (error instanceof CliError && error.exitCode !== 3) throw error;
+      // Refusals end the session; so does an unreachable sandbox before the first connection (a wrong URL).
+      if (error instanceof CliError && (error.exitCode !== ExitCode.Unreachable || connections === 0)) throw error;
       options.onDisconnect(error instanceof Error ? error.message : String(error), retryMs);
     }
     await sleep(retryMs, options.signal);
