@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
+import { freePort } from '../support/built-app';
 import { runCli, spawnCli, startListeningApp } from '../support/cli';
 import { TcpProxy } from '../support/tcp-proxy';
 import { bearer, createMerchant, eventually, TestApp, TestMerchant } from '../support/test-app';
@@ -149,9 +150,7 @@ describe('CLI listen: the live stream forwarded as signed webhooks to a local ap
     const refused = await runCli(['listen', '--forward-to', receiver.url('/x')], { SANDBOX_URL: url, SANDBOX_API_KEY: 'sk_test_nope' });
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain('401');
-    const proxy = await TcpProxy.start(1);
-    const closedUrl = proxy.url;
-    await proxy.close();
+    const closedUrl = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await runCli(['listen', '--forward-to', receiver.url('/x')], { SANDBOX_URL: closedUrl, SANDBOX_API_KEY: merchant.key });
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain('Cannot reach the sandbox');
