@@ -21,6 +21,8 @@ export class TimelineEntryView {
   @ApiPropertyOptional({ example: 'we_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'delivery: the endpoint.' }) endpoint_id?: string;
   @ApiPropertyOptional({ example: 'succeeded', description: 'delivery: pending | succeeded | failed.' }) status?: string;
   @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
     example: [{ attempt: 1, at: '2026-11-22T10:00:00.120Z', response_status: 200, duration_ms: 12, error: null }],
     description: 'delivery: every HTTP attempt.',
   })
