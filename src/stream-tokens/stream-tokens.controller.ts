@@ -16,10 +16,10 @@ export class StreamTokensController {
   @SkipIdempotency() // like API keys: a replay would have to store the token, which is never stored
   @ApiOperation({
     summary: 'A short-lived token for browsers',
-    description: 'EventSource cannot send headers: open `GET /v1/events/stream?token=…` or `/v1/ws?token=…` with it. Lives STREAM_TOKEN_TTL (15 min).',
+    description: 'EventSource cannot send headers: open `GET /v1/events/stream?token=…` or `/v1/ws?token=…` with it. Lives STREAM_TOKEN_TTL (15 min) unless ttl_seconds says otherwise; a revoked API key revokes its tokens.',
   })
   @ApiCreatedResponse({ type: StreamTokenView })
-  create(@CurrentActor() actor: Actor, @Body() _dto: CreateStreamTokenDto): Promise<StreamTokenView> {
-    return this.tokens.issue(actor);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateStreamTokenDto): Promise<StreamTokenView> {
+    return this.tokens.issue(actor, dto?.ttl_seconds);
   }
 }

@@ -23,9 +23,9 @@ export class StreamTokensService {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(actor: Actor): Promise<StreamTokenView> {
+  async issue(actor: Actor, ttlSeconds?: number): Promise<StreamTokenView> {
     const token = STREAM_TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.config.streamTokenTtlMs);
+    const expiresAt = new Date(Date.now() + (ttlSeconds !== undefined ? ttlSeconds * 1000 : this.config.streamTokenTtlMs));
     await this.db.query(
       `WITH expired AS (DELETE FROM stream_tokens WHERE merchant_id = $2 AND expires_at < $5)
        INSERT INTO stream_tokens (token_hash, merchant_id, api_key_id, expires_at) VALUES ($1, $2, $3, $4)`,
