@@ -16,7 +16,7 @@ export async function seedPayments(db: DataSource, merchantId: string, count: nu
             CASE WHEN i % 10 <= 5 THEN 100 * (i % 10 + 1) ELSE 0 END, 0, 'visa', '4242', 12, 2040,
             CASE WHEN i % 10 = 6 THEN 'card_declined' WHEN i % 10 = 7 THEN 'insufficient_funds' END,
             CASE WHEN i % 10 IN (6, 7) THEN 'declined' END,
-            $3::timestamptz + make_interval(mins => i * $4), $3::timestamptz + make_interval(mins => i * $4)
+            $3::timestamptz + make_interval(secs => i * $4::float8 * 60), $3::timestamptz + make_interval(secs => i * $4::float8 * 60)
        FROM generate_series(0, $2 - 1) AS i`,
     [merchantId, count, start, stepMinutes],
   );
