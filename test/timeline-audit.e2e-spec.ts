@@ -115,7 +115,7 @@ describe('payment timeline and audit log (e2e)', () => {
       details: { name: 'ci' },
       actor: { api_key_id: merchant.apiKeyId, user_agent: 'auditor/1', ip: expect.stringMatching(/127\.0\.0\.1|::1/), request_id: key.headers['request-id'] },
     });
-    expect(mine[3].details).toMatchObject({ changed: ['url', 'status'], url: 'https://example.com/b', status: 'disabled' });
+    expect(mine[3].details).toEqual({ changed: ['url', 'status'], url: 'https://example.com/b', status: 'disabled' });
 
     const keysOnly = await app.http.get('/v1/audit-logs?kind=api_key').set(bearer(merchant)).expect(200);
     expect(keysOnly.body.data.every((entry: { kind: string }) => entry.kind === 'api_key')).toBe(true);
@@ -137,6 +137,13 @@ describe('payment timeline and audit log (e2e)', () => {
   ])('refuses a bad audit-log query (%s)', async (query, param) => {
     const response = await app.http.get(`/v1/audit-logs?${query}`).set(bearer(merchant)).expect(400);
     expect(response.body.error.param).toBe(param);
+  });
+
+  it('audits the stored (normalized) value of an update', async () => {
+    const endpoint = await app.http.post('/v1/webhook-endpoints').set(bearer(merchant)).send({ url: 'https://example.com/a' }).expect(201);
+    await app.http.patch(`/v1/webhook-endpoints/${endpoint.body.id}`).set(bearer(merchant)).send({ url: 'https://EXAMPLE.com/\u0000x' }).expect(200);
+    const [entry] = (await app.http.get('/v1/audit-logs?kind=webhook_endpoint&limit=1').set(bearer(merchant)).expect(200)).body.data;
+    expect(entry).toMatchObject({ action: 'updated', object_id: endpoint.body.id, details: { changed: ['url'], url: 'https://example.com/%00x' } });
   });
 
   it('does not audit a refused change', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventView, toEventView } from '../events/dto/event.view';
 import { EventEntity } from '../events/entities/event.entity';
 import { EventsService } from '../events/events.service';
@@ -61,7 +61,7 @@ class Subscriber {
  * subscribers whose filter matches. Resuming subscribers first get what they missed from the table.
  */
 @Injectable()
-export class StreamHub implements OnModuleDestroy {
+export class StreamHub implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byMerchant = new Map<string, Set<Subscriber>>();
   private pending = new Map<string, Set<string>>();
@@ -74,9 +74,13 @@ export class StreamHub implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {}
 
+  /** Listens from start-up, so the first client does not wait for (and miss events during) the LISTEN/SUBSCRIBE handshake. */
+  onApplicationBootstrap(): void {
+    this.unsubscribe ??= this.bus.subscribe((notice) => this.onNotice(notice));
+  }
+
   /** Starts delivering the merchant's matching events to `sink`; with `afterId`, first those after it. */
   open(merchantId: string, filter: StreamFilter, sink: EventSink, afterId?: string): OpenSubscription {
-    this.unsubscribe ??= this.bus.subscribe((notice) => this.onNotice(notice));
     const subscriber = new Subscriber(merchantId, filter, sink, afterId !== undefined);
     const set = this.byMerchant.get(merchantId) ?? new Set<Subscriber>();
     set.add(subscriber);

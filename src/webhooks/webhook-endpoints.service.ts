@@ -79,7 +79,7 @@ export class WebhookEndpointsService {
         { id: row.id },
         { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, updatedAt: row.updatedAt },
       );
-      await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'updated', object_id: row.id, details: auditedChanges(dto) });
+      await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'updated', object_id: row.id, details: auditedChanges(dto, row) });
     });
     return toWebhookEndpointView(row);
   }
@@ -149,10 +149,16 @@ export class WebhookEndpointsService {
   }
 }
 
-/** The fields an update set, with their new values (an endpoint update carries no secret). */
-function auditedChanges(dto: UpdateWebhookEndpointDto): Record<string, unknown> {
-  const changed = Object.entries(dto).filter(([, value]) => value !== undefined);
-  return { changed: changed.map(([field]) => field), ...Object.fromEntries(changed) };
+/** The fields an update set, with their stored (normalized) values; an endpoint update carries no secret. */
+function auditedChanges(dto: UpdateWebhookEndpointDto, row: WebhookEndpointEntity): Record<string, unknown> {
+  const stored: Record<keyof UpdateWebhookEndpointDto, unknown> = {
+    url: row.url,
+    enabled_events: row.enabledEvents,
+    description: row.description,
+    status: row.status,
+  };
+  const changed = (Object.keys(stored) as Array<keyof UpdateWebhookEndpointDto>).filter((field) => dto[field] !== undefined);
+  return { changed, ...Object.fromEntries(changed.map((field) => [field, stored[field]])) };
 }
 
 /** `*` subsumes everything; otherwise unique types in a stable order. */

@@ -63,3 +63,25 @@ export class ListenerSet {
     for (const listener of this.listeners) listener(notice);
   }
 }
+
+/** Logs a failure to publish at most once per interval (a dead Redis must not add a log line per payment). */
+export class ThrottledWarning {
+  private lastAt = 0;
+  private suppressed = 0;
+
+  constructor(
+    private readonly warn: (message: string) => void,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  report(message: string): void {
+    const now = Date.now();
+    if (now - this.lastAt < this.intervalMs) {
+      this.suppressed++;
+      return;
+    }
+    this.warn(this.suppressed > 0 ? `${message} (and ${this.suppressed} more since the last report)` : message);
+    this.lastAt = now;
+    this.suppressed = 0;
+  }
+}

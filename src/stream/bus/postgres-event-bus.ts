@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { chunkNotice, decodeNotice, encodeNotice, EventBus, EventNotice, EventNoticeListener, ListenerSet } from './event-bus';
+import { chunkNotice, decodeNotice, encodeNotice, EventBus, EventNotice, EventNoticeListener, ListenerSet, ThrottledWarning } from './event-bus';
 
 export const EVENTS_CHANNEL = 'sandbox_events';
 const RECONNECT_DELAY_MS = 1_000;
@@ -11,6 +11,7 @@ export class PostgresEventBus implements EventBus {
   readonly kind = 'postgres';
   private readonly logger = new Logger(PostgresEventBus.name);
   private readonly listeners = new ListenerSet();
+  private readonly publishFailure = new ThrottledWarning((message) => this.logger.warn(message));
   private client?: Client;
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
@@ -23,7 +24,7 @@ export class PostgresEventBus implements EventBus {
   publish(notice: EventNotice): void {
     for (const part of chunkNotice(notice)) {
       this.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, encodeNotice(part)]).catch((error: Error) => {
-        this.logger.warn(`Could not publish an event notice: ${error.message}`);
+        this.publishFailure.report(`Could not publish an event notice: ${error.message}`);
       });
     }
   }

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { decodeNotice, encodeNotice, EventBus, EventNotice, EventNoticeListener, ListenerSet } from './event-bus';
+import { decodeNotice, encodeNotice, EventBus, EventNotice, EventNoticeListener, ListenerSet, ThrottledWarning } from './event-bus';
 
 /** Redis pub/sub: a publisher connection, and a subscriber connection opened by the first local listener. */
 export class RedisEventBus implements EventBus {
   readonly kind = 'redis';
   private readonly logger = new Logger(RedisEventBus.name);
   private readonly listeners = new ListenerSet();
+  private readonly publishFailure = new ThrottledWarning((message) => this.logger.warn(message));
   private readonly channel: string;
   private publisher?: Redis;
   private subscriber?: Redis;
@@ -21,7 +22,7 @@ export class RedisEventBus implements EventBus {
   publish(notice: EventNotice): void {
     this.publisher ??= this.connect('publisher');
     this.publisher.publish(this.channel, encodeNotice(notice)).catch((error: Error) => {
-      this.logger.warn(`Could not publish an event notice: ${error.message}`);
+      this.publishFailure.report(`Could not publish an event notice: ${error.message}`);
     });
   }
 
