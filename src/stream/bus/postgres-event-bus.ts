@@ -59,7 +59,7 @@ export class PostgresEventBus implements EventBus {
   /** Notices sent while the connection is down are lost; streams resume from the table. */
   private retry(client: Client, error?: Error): void {
     if (this.closed || this.client !== client) return;
-    if (error) this.logger.warn(`LISTEN connection lost: ${error.message}; reconnecting`);
+    if (error) this.publishFailure.report(`LISTEN connection lost: ${error.message}; reconnecting`);
     this.client = undefined;
     client.end().catch(() => undefined);
     this.reconnectTimer = setTimeout(() => {
