@@ -11,7 +11,7 @@ export interface LoggerSettings {
 
 /** The process's pino logger: JSON lines (or human-readable with LOG_FORMAT=pretty), secrets redacted. */
 export function createPinoLogger(settings: LoggerSettings, destination?: DestinationStream): Logger {
-  const stream = destination ?? (settings.logFormat === 'pretty' ? pretty({ colorize: true, sync: true, translateTime: 'SYS:standard' }) : pino.destination({ sync: false }));
+  const stream = destination ?? (settings.logFormat === 'pretty' ? pretty({ sync: true, translateTime: 'SYS:standard' }) : pino.destination({ dest: 1, sync: true }));
   return pino(
     {
       level: settings.logLevel,
