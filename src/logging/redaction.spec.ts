@@ -20,6 +20,11 @@ describe('log redaction', () => {
     expect(text).toContain('x=2');
   });
 
+  it('keeps the demo key of the start-up banner, the one secret printed on purpose', () => {
+    expect(scrubText('listening · demo merchant key: sk_test_demo123')).toBe('listening · demo merchant key: sk_test_demo123');
+    expect(scrubText('some key: sk_test_demo123')).toBe('some key: [REDACTED]');
+  });
+
   it('keeps ordinary numbers and ids', () => {
     expect(scrubText('amount 2000 in 12 ms for pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V')).toBe('amount 2000 in 12 ms for pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V');
   });
