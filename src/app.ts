@@ -109,6 +109,7 @@ export function logBanner(config: AppConfig, connection: DatabaseConnection, dem
   ];
   if (demo?.apiKey) parts.push(`demo merchant key: ${demo.apiKey}`);
   else if (demo) parts.push(`demo merchant ${demo.merchantId} (its key was printed when it was created)`);
-  new Logger('PaymentSandbox').log(parts.join(' · '));
+  // The line is a JSON log record by default: end it with a word, so the key is never glued to the closing quote.
+  new Logger('PaymentSandbox').log(`${parts.join(' · ')} · ready`);
 }
 
