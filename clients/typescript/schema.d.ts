@@ -305,6 +305,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payment's timeline
+         * @description Transitions (from, to, API key, request id, client IP, user agent), events, webhook deliveries with their attempts (and connector attempts and reviews where those features record them), in time order; `at` is merchant time.
+         */
+        get: operations["TimelineController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Configuration changes, newest first
+         * @description API keys, webhook endpoints, routing, rules, connectors and the clock: who (API key, IP, user agent) changed what, when.
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stream-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short-lived token for browsers
+         * @description EventSource cannot send headers: open `GET /v1/events/stream?token=…` or `/v1/ws?token=…` with it. Lives STREAM_TOKEN_TTL (15 min) unless ttl_seconds says otherwise; a revoked API key revokes its tokens.
+         */
+        post: operations["StreamTokensController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events (Server-Sent Events)
+         * @description Each event as `id: evt_…`, `event: <type>`, `data: <the webhook body>`; a `: heartbeat` comment every STREAM_HEARTBEAT_MS. Reconnect with Last-Event-ID (or ?last_event_id=) to receive what you missed, from the stored events (up to 10,000). Authenticate with Authorization, or ?token= from POST /v1/stream-tokens. A client that falls more than STREAM_CLIENT_BUFFER_BYTES behind is disconnected. WebSocket clients use /v1/ws (see the README).
+         */
+        get: operations["StreamController_open"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts, volume, success rate and declines over a time range
+         * @description Payments created in [from, to) (merchant time): by status and currency, success rate, top decline codes, per-connector success rate and p95. A reversed range or one longer than a year is 400.
+         */
+        get: operations["AnalyticsController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -671,6 +771,266 @@ export interface components {
              * @example we_01JD4C1Z0K3M5N7P9Q2R4S6T8V
              */
             endpoint_id?: string;
+        };
+        TimelineEntryView: {
+            /**
+             * @example transition
+             * @enum {string}
+             */
+            type: "transition" | "attempt" | "event" | "delivery" | "review";
+            /**
+             * @description When it happened, in merchant time.
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description transition: the status before (null for the first).
+             * @example CREATED
+             */
+            from?: string | null;
+            /**
+             * @description transition: the status after.
+             * @example AUTHORIZED
+             */
+            to?: string;
+            /**
+             * @description transition: the machine event that caused it.
+             * @example AUTHORIZE
+             */
+            trigger?: string;
+            /**
+             * @description transition: the API key that asked for it.
+             * @example key_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            api_key_id?: string | null;
+            /** @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            request_id?: string | null;
+            /**
+             * @description transition: client address (null before it was recorded).
+             * @example 203.0.113.7
+             */
+            ip?: string | null;
+            /** @example curl/8.5.0 */
+            user_agent?: string | null;
+            /**
+             * @description event: the event id; delivery: the delivery id.
+             * @example evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            id?: string;
+            /**
+             * @description event: its type.
+             * @example payment.captured
+             */
+            event_type?: string;
+            /**
+             * @description delivery: the event delivered.
+             * @example evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            event_id?: string;
+            /**
+             * @description delivery: the endpoint.
+             * @example we_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            endpoint_id?: string;
+            /**
+             * @description delivery: pending | succeeded | failed.
+             * @example succeeded
+             */
+            status?: string;
+            /**
+             * @description delivery: every HTTP attempt.
+             * @example [
+             *       {
+             *         "attempt": 1,
+             *         "at": "2026-11-22T10:00:00.120Z",
+             *         "response_status": 200,
+             *         "duration_ms": 12,
+             *         "error": null
+             *       }
+             *     ]
+             */
+            attempts?: {
+                [key: string]: unknown;
+            }[];
+        };
+        TimelineView: {
+            /** @enum {string} */
+            object: "list";
+            /**
+             * @example [
+             *       {
+             *         "type": "transition",
+             *         "at": "2026-11-22T10:00:00.000Z",
+             *         "from": null,
+             *         "to": "CREATED",
+             *         "trigger": "CREATE",
+             *         "api_key_id": "key_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "request_id": "req_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "ip": "203.0.113.7",
+             *         "user_agent": "curl/8.5.0"
+             *       },
+             *       {
+             *         "type": "event",
+             *         "at": "2026-11-22T10:00:00.000Z",
+             *         "id": "evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "event_type": "payment.created"
+             *       },
+             *       {
+             *         "type": "delivery",
+             *         "at": "2026-11-22T10:00:00.010Z",
+             *         "id": "whd_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "event_id": "evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "endpoint_id": "we_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *         "status": "succeeded",
+             *         "attempts": []
+             *       }
+             *     ]
+             */
+            data: components["schemas"]["TimelineEntryView"][];
+        };
+        AuditLogView: {
+            /** @example aud_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "audit_log";
+            /**
+             * @example webhook_endpoint
+             * @enum {string}
+             */
+            kind: "api_key" | "webhook_endpoint" | "routing" | "rule" | "connector" | "clock" | "scenario";
+            /** @example updated */
+            action: string;
+            /** @example we_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            object_id: string | null;
+            /**
+             * @description Who changed it, from where (null fields when unknown).
+             * @example {
+             *       "api_key_id": "key_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *       "request_id": "req_01JD4C1Z0K3M5N7P9Q2R4S6T8V",
+             *       "ip": "203.0.113.7",
+             *       "user_agent": "curl/8.5.0"
+             *     }
+             */
+            actor: Record<string, never>;
+            /**
+             * @description What changed (never a secret).
+             * @example {
+             *       "changed": [
+             *         "url"
+             *       ],
+             *       "url": "https://example.com/hooks"
+             *     }
+             */
+            details: Record<string, never>;
+            /**
+             * @description Merchant time.
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            created_at: string;
+        };
+        AuditLogListView: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["AuditLogView"][];
+            /** @example false */
+            has_more: boolean;
+        };
+        CreateStreamTokenDto: {
+            /**
+             * @description Lifetime in seconds (default STREAM_TOKEN_TTL, 15 min).
+             * @example 300
+             */
+            ttl_seconds?: number;
+        };
+        StreamTokenView: {
+            /** @enum {string} */
+            object: "stream_token";
+            /**
+             * @description Shown once. Pass as ?token= to GET /v1/events/stream or /v1/ws.
+             * @example sst_Jm2C8q4Vx0xQ6p3Qe3Jm2C8q4Vx0xQ6p3Qe3
+             */
+            token: string;
+            /**
+             * @description After this the token opens no new stream (open streams stay open).
+             * @example 2026-11-22T10:15:00.000Z
+             */
+            expires_at: string;
+        };
+        StatusCountView: {
+            /** @example CAPTURED */
+            status: string;
+            /** @example 812 */
+            count: number;
+        };
+        CurrencyVolumeView: {
+            /** @example USD */
+            currency: string;
+            /** @example 900 */
+            count: number;
+            /**
+             * @description Sum of amounts, minor units.
+             * @example 1800000
+             */
+            volume: number;
+            /** @example 1500000 */
+            captured_volume: number;
+            /** @example 20000 */
+            refunded_volume: number;
+        };
+        StatusCurrencyView: {
+            /** @example CAPTURED */
+            status: string;
+            /** @example USD */
+            currency: string;
+            /** @example 750 */
+            count: number;
+            /** @example 1500000 */
+            volume: number;
+        };
+        DeclineCodeView: {
+            /** @example card_declined */
+            code: string;
+            /** @example 41 */
+            count: number;
+        };
+        ConnectorStatsView: {
+            /** @example simulated_stripe */
+            connector: string;
+            /** @example 950 */
+            attempts: number;
+            /** @example 0.97 */
+            success_rate: number | null;
+            /**
+             * @description 95th percentile attempt latency, ms.
+             * @example 182
+             */
+            p95_latency_ms: number | null;
+        };
+        AnalyticsSummaryView: {
+            /** @enum {string} */
+            object: "analytics_summary";
+            /** @example 2026-11-01T00:00:00.000Z */
+            from: string;
+            /** @example 2026-12-01T00:00:00.000Z */
+            to: string;
+            /**
+             * @description Payments created in [from, to).
+             * @example 1000
+             */
+            count: number;
+            by_status: components["schemas"]["StatusCountView"][];
+            by_currency: components["schemas"]["CurrencyVolumeView"][];
+            /** @description Count and volume per (status, currency). */
+            by_status_and_currency: components["schemas"]["StatusCurrencyView"][];
+            /**
+             * @description Payments that got past authorization (AUTHORIZED, CAPTURED, refunded or canceled after authorization) over those plus FAILED; pending ones are left out. null with none.
+             * @example 0.9
+             */
+            success_rate: number | null;
+            /** @description The 10 most frequent failure codes of FAILED payments. */
+            top_decline_codes: components["schemas"]["DeclineCodeView"][];
+            /** @description Per connector, from connector attempts (empty where none are recorded). */
+            connectors: components["schemas"]["ConnectorStatsView"][];
         };
         CreateWebhookEndpointDto: {
             /**
@@ -1219,6 +1579,143 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    TimelineController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineView"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-100). */
+                limit?: number;
+                /** @description An object id: return the objects created before it (newest first). */
+                starting_after?: string;
+                /** @description Only entries about this kind of object. */
+                kind?: "api_key" | "webhook_endpoint" | "routing" | "rule" | "connector" | "clock" | "scenario";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogListView"];
+                };
+            };
+        };
+    };
+    StreamTokensController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
+                 * @example order-1234-attempt-1
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamTokenDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTokenView"];
+                };
+            };
+        };
+    };
+    StreamController_open: {
+        parameters: {
+            query?: {
+                /** @description Comma list of event types; `payment.*`-style prefixes and `*` allowed. An unknown type is 400. */
+                types?: string;
+                /** @description Only this payment's events (another merchant's id is 404). */
+                payment_id?: string;
+                /** @description Resume after this event (the Last-Event-ID header does the same and wins; browsers send it when they reconnect). */
+                last_event_id?: string;
+                /** @description A stream token (POST /v1/stream-tokens), for clients that cannot send Authorization. */
+                token?: string;
+            };
+            header?: {
+                /** @description Resume after this event id. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+                     *     event: payment.captured
+                     *     data: {"id":"evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V","object":"event","type":"payment.captured","created_at":"2026-11-22T10:00:00.000Z","data":{"object":{"id":"pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V","object":"payment","status":"CAPTURED"}}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+        };
+    };
+    AnalyticsController_summary: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive), ISO 8601. Default: `to` minus 30 days. */
+                from?: string;
+                /** @description End (exclusive), ISO 8601. Default: now on the merchant clock. At most one year after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummaryView"];
+                };
             };
         };
     };
