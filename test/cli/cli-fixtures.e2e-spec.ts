@@ -41,11 +41,10 @@ describe('CLI fixtures run: the shipped fixture passes, failures diff and report
   });
   afterAll(() => app.close());
 
-  it('fixtures/capture-refund.yaml passes, with webhook expectations and a JUnit report', async () => {
+  it('fixtures/capture-refund.yaml passes, with webhook and timeline expectations and a JUnit report', async () => {
     const junit = join(dir, 'reports', 'ok.xml');
     const run = await cli(['fixtures', 'run', 'fixtures/capture-refund.yaml', '--receiver', '--junit', junit]);
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('✓ refund  POST /v1/payments/pay_');
+    expect({ code: run.code, stderr: run.stderr, stdout: run.stdout }).toEqual({ code: 0, stderr: '', stdout: expect.stringContaining('✓ refund  POST /v1/payments/pay_') });
     expect(run.stdout).toContain('PASS: 1/1 fixtures passed; steps: 6 passed, 0 failed, 0 skipped.');
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuites name="payment-sandbox fixtures" tests="6" failures="0" errors="0" skipped="0"');
@@ -67,6 +66,25 @@ describe('CLI fixtures run: the shipped fixture passes, failures diff and report
     expect(xml).toContain('tests="2" failures="1" errors="0" skipped="1"');
     expect(xml).toContain('<failure message="fields.status" type="expectation">');
     expect(xml).toContain('<skipped message="an earlier step failed"/>');
+  });
+
+  it('a timeline expectation that does not hold shows what the timeline has', async () => {
+    const file = write('timeline.yaml', `name: timeline
+steps:
+  - name: create
+    method: POST
+    path: /v1/payments
+    body: { amount: 2000, currency: usd }
+    expect:
+      timeline:
+        contains:
+          - { type: transition, from: AUTHORIZED, to: CAPTURED }
+          - { type: transition, to: REFUNDED }
+`);
+    const run = await cli(['fixtures', 'run', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/timeline of pay_\w+ contains\n\s+- expected: \{"type":"transition","to":"REFUNDED"\}\n\s+\+ actual: {3}\[.*"to":"CAPTURED"/);
+    expect(run.stdout).not.toContain('- expected: {"type":"transition","from":"AUTHORIZED"'); // that one is there
   });
 
   it('a JSON fixture with ${env:…} defaults and ${step:…} references keeps types', async () => {
