@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, LessThan, Repository } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -30,7 +31,10 @@ export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly authCache = new Map<string, CachedKey>();
 
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly clock: ClockService,
+  ) {}
 
   /** Creates a key inside the caller's transaction; the secret is returned once and never stored. */
   async issue(manager: EntityManager, merchantId: string, name: string | null): Promise<ApiKeyView> {
@@ -44,7 +48,7 @@ export class ApiKeysService {
       last4: secret.slice(-4),
       lastUsedAt: null,
       revokedAt: null,
-      createdAt: new Date(),
+      createdAt: await this.clock.now(merchantId, manager),
     });
     await manager.insert(ApiKeyEntity, row);
     return toApiKeyView(row, secret);
@@ -76,7 +80,7 @@ export class ApiKeysService {
       if (active.length <= 1) {
         throw new DomainError('api_key_last_active', 'The last active API key cannot be revoked; create another key first.', 'id');
       }
-      target.revokedAt = new Date();
+      target.revokedAt = await this.clock.now(actor.merchantId, manager);
       await manager.update(ApiKeyEntity, { id }, { revokedAt: target.revokedAt });
       return target;
     });

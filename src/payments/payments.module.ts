@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -10,7 +11,7 @@ import { PaymentsService } from './payments.service';
 @Module({
   imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, PaymentsRepository],
+  providers: [PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

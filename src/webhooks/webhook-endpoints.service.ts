@@ -5,6 +5,7 @@ import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { ListQueryDto, ListResponse, toList } from '../common/pagination';
+import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { resolvesToPrivateAddress } from './delivery/url-guard';
 import { generateWebhookSecret } from './delivery/webhook-signature';
@@ -21,11 +22,12 @@ export class WebhookEndpointsService {
   constructor(
     @InjectRepository(WebhookEndpointEntity) private readonly endpoints: Repository<WebhookEndpointEntity>,
     private readonly config: AppConfig,
+    private readonly clock: ClockService,
   ) {}
 
   async create(actor: Actor, dto: CreateWebhookEndpointDto): Promise<WebhookEndpointView> {
     const url = await this.checkUrl(dto.url);
-    const now = new Date();
+    const now = await this.clock.now(actor.merchantId);
     const row: WebhookEndpointEntity = {
       id: newId('webhookEndpoint'),
       merchantId: actor.merchantId,
@@ -40,7 +42,7 @@ export class WebhookEndpointsService {
       updatedAt: now,
     };
     await this.endpoints.insert(row);
-    return toWebhookEndpointView(row, { withSecret: true });
+    return toWebhookEndpointView(row, now, { withSecret: true });
   }
 
   async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<WebhookEndpointView>> {
@@ -49,11 +51,13 @@ export class WebhookEndpointsService {
       order: { id: 'DESC' },
       take: query.limit + 1,
     });
-    return toList(rows, query.limit, (row) => toWebhookEndpointView(row));
+    const now = await this.clock.now(actor.merchantId);
+    return toList(rows, query.limit, (row) => toWebhookEndpointView(row, now));
   }
 
   async get(actor: Actor, id: string): Promise<WebhookEndpointView> {
-    return toWebhookEndpointView(await this.find(actor, id));
+    const row = await this.find(actor, id);
+    return toWebhookEndpointView(row, await this.clock.now(actor.merchantId));
   }
 
   async update(actor: Actor, id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
@@ -62,12 +66,12 @@ export class WebhookEndpointsService {
     if (dto.enabled_events !== undefined) row.enabledEvents = normalizeEvents(dto.enabled_events);
     if (dto.description !== undefined) row.description = dto.description;
     if (dto.status !== undefined) row.status = dto.status;
-    row.updatedAt = new Date();
+    row.updatedAt = await this.clock.now(actor.merchantId);
     await this.endpoints.update(
       { id: row.id },
       { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, updatedAt: row.updatedAt },
     );
-    return toWebhookEndpointView(row);
+    return toWebhookEndpointView(row, row.updatedAt);
   }
 
   async remove(actor: Actor, id: string): Promise<DeletedWebhookEndpointView> {
@@ -79,7 +83,7 @@ export class WebhookEndpointsService {
   /** New secret now; the old one keeps signing (as a second `v1,` entry) for 24 h. */
   async rotateSecret(actor: Actor, id: string): Promise<WebhookEndpointView> {
     const row = await this.find(actor, id);
-    const now = new Date();
+    const now = await this.clock.now(actor.merchantId);
     row.previousSecret = row.secret;
     row.previousSecretExpiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS);
     row.secret = generateWebhookSecret();
@@ -88,7 +92,7 @@ export class WebhookEndpointsService {
       { id: row.id },
       { secret: row.secret, previousSecret: row.previousSecret, previousSecretExpiresAt: row.previousSecretExpiresAt, updatedAt: now },
     );
-    return toWebhookEndpointView(row, { withSecret: true });
+    return toWebhookEndpointView(row, now, { withSecret: true });
   }
 
   /** The endpoint of this merchant (404 otherwise, also for another merchant's id). */
