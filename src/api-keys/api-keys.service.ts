@@ -106,15 +106,18 @@ export class ApiKeysService {
     if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
     this.authCache.set(cacheKey, { key, expiresAt: now + AUTH_CACHE_TTL_MS });
     if (valid && (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
-      this.touch(row.id);
+      this.touch(row.id, row.merchantId);
     }
     return key;
   }
 
-  private touch(id: string): void {
-    this.keys.update({ id }, { lastUsedAt: new Date() }).catch((error: Error) => {
-      this.logger.warn(`Could not record last_used_at for ${id}: ${error.message}`);
-    });
+  private touch(id: string, merchantId: string): void {
+    this.clock
+      .now(merchantId)
+      .then((lastUsedAt) => this.keys.update({ id }, { lastUsedAt }))
+      .catch((error: Error) => {
+        this.logger.warn(`Could not record last_used_at for ${id}: ${error.message}`);
+      });
   }
 
   private forget(hash: Buffer): void {

@@ -61,8 +61,8 @@ export class PaymentsService {
   async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
-    const card = this.resolveCard(dto);
     const now = await this.clock.now(actor.merchantId);
+    const card = this.resolveCard(dto, now);
     const outcome = this.resolveOutcome(dto, card, now);
     const payment = this.newPayment(actor, dto, card, now);
     const steps = this.runCreation(payment, dto, outcome);
@@ -210,8 +210,8 @@ export class PaymentsService {
     return steps;
   }
 
-  private resolveCard(dto: CreatePaymentDto): CardDto {
-    const card = dto.payment_method?.card ?? defaultCard();
+  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto {
+    const card = dto.payment_method?.card ?? defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
@@ -298,8 +298,9 @@ function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
   };
 }
 
-function defaultCard(): CardDto {
-  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
+/** The default test card never expires, however far the merchant's clock has moved. */
+function defaultCard(now: Date): CardDto {
+  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: now.getUTCFullYear() + 5 };
 }
 
 /** Past capture_before, an authorization cannot be captured any more (even before its expiry action ran). */

@@ -245,7 +245,7 @@ export class DeliveryService {
 }
 
 /** The current secret, plus the previous one while its 24 h overlap lasts. */
-export function signingSecrets(endpoint: SigningEndpoint, now = new Date()): string[] {
+export function signingSecrets(endpoint: SigningEndpoint, now: Date): string[] {
   const overlap = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return overlap ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
