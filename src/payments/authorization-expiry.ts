@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Actor } from '../common/actor';
-import { EventsService } from '../events/events.service';
 import { ActionContext, ScheduledAction } from '../scheduling/scheduled-action';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
@@ -17,7 +16,6 @@ export class AuthorizationExpiry implements OnModuleInit {
   constructor(
     private readonly scheduler: ScheduledActionsService,
     private readonly payments: PaymentsService,
-    private readonly events: EventsService,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +29,6 @@ export class AuthorizationExpiry implements OnModuleInit {
     });
     if (!payment || payment.status !== 'AUTHORIZED') return;
     const actor: Actor = { merchantId: action.merchantId, apiKeyId: null, requestId: `scheduled_action_${action.id}` };
-    const events = await this.payments.applyEvent(manager, actor, payment, { type: 'CANCEL', reason: 'authorization_expired' });
-    afterCommit(await this.events.record(manager, action.merchantId, events));
+    afterCommit(await this.payments.applyAndRecord(manager, actor, payment, { type: 'CANCEL', reason: 'authorization_expired' }));
   }
 }

@@ -35,6 +35,12 @@ export class PaymentsRepository {
   /** Updates a (locked) payment and writes its history row, in one statement. */
   async updateWithHistory(manager: EntityManager, actor: Actor, payment: PaymentEntity, steps: HistoryStep[]): Promise<void> {
     const statement = new CteStatement();
+    this.appendUpdate(statement, actor, payment, steps);
+    await manager.query(...statement.build('SELECT 1'));
+  }
+
+  /** Adds the update of a (locked) payment and its history rows to `statement` (CTEs `payment` and `history`). */
+  appendUpdate(statement: CteStatement, actor: Actor, payment: PaymentEntity, steps: HistoryStep[]): void {
     const p = (value: unknown) => statement.param(value);
     const at = p(payment.updatedAt);
     statement.with(
@@ -46,7 +52,6 @@ export class PaymentsRepository {
         WHERE id = ${p(payment.id)}`,
     );
     this.appendHistory(statement, actor, payment, steps, at);
-    await manager.query(...statement.build('SELECT 1'));
   }
 
   private appendHistory(statement: CteStatement, actor: Actor, payment: PaymentEntity, steps: HistoryStep[], at: string): void {

@@ -10,7 +10,7 @@ import { sleep } from '../common/sleep';
 import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
-import { DomainEvent } from '../events/domain-event';
+import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
@@ -151,6 +151,27 @@ export class PaymentsService {
     return this.statusEvents(payment, [step]);
   }
 
+  /**
+   * applyEvent + EventsService.record in one statement (payment, history, events, deliveries, and
+   * whatever `also` adds): returns what to run after commit.
+   */
+  async applyAndRecord(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    event: PaymentEvent,
+    also: (statement: CteStatement) => void = () => undefined,
+  ): Promise<AfterCommit> {
+    const step = this.transition(payment, event);
+    payment.updatedAt = await this.clock.now(actor.merchantId, manager);
+    const statement = new CteStatement();
+    this.repository.appendUpdate(statement, actor, payment, [step]);
+    also(statement);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, [step]));
+    const rows: Array<{ id: string }> = await manager.query(...statement.build(recorded.finalQuery));
+    return recorded.afterCommit(rows);
+  }
+
   /** The machine's verdict on `event` without applying it: throws the same error applyEvent would. */
   assertAllowed(payment: PaymentEntity, event: PaymentEvent): void {
     const result = applyPaymentEvent(payment, event);
@@ -168,10 +189,12 @@ export class PaymentsService {
       .transaction(async (manager) => {
         const locked = await this.lockForUpdate(manager, actor, id);
         const wasAuthorized = locked.status === 'AUTHORIZED';
-        const events = await this.applyEvent(manager, actor, locked, eventFor(locked, await this.clock.now(actor.merchantId, manager)));
-        // Captured, failed or canceled: its expiry has nothing left to do.
-        if (wasAuthorized) await this.scheduler.cancel(manager, actor.merchantId, AUTHORIZATION_EXPIRY_KIND, locked.id);
-        return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
+        const event = eventFor(locked, await this.clock.now(actor.merchantId, manager));
+        const afterCommit = await this.applyAndRecord(manager, actor, locked, event, (statement) => {
+          // Captured, failed or canceled: its expiry has nothing left to do.
+          if (wasAuthorized) this.scheduler.appendCancel(statement, actor.merchantId, AUTHORIZATION_EXPIRY_KIND, locked.id);
+        });
+        return { payment: locked, afterCommit };
       })
       .catch(async (error: unknown) => {
         await sleep(delayMs);

@@ -96,6 +96,16 @@ export class ScheduledActionsService {
     return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
   }
 
+  /** The same as `cancel`, as a CTE named `scheduled_action_cancel` of the caller's one-statement write. */
+  appendCancel(statement: CteStatement, merchantId: string, kind: string, dedupeKey: string): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.with(
+      'scheduled_action_cancel',
+      `UPDATE scheduled_actions SET status = 'canceled', completed_at = now()
+        WHERE merchant_id = ${p(merchantId)} AND kind = ${p(kind)} AND dedupe_key = ${p(dedupeKey)} AND status = 'pending'`,
+    );
+  }
+
   /**
    * Merchants with at least one action due on their clock now (wall time `wall`). The first
    * condition is a cheap range on the due index (no clock is ahead of the most advanced one).
