@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createAppLogger } from './common/app-logger';
+import { createAppLogger, createPinoLogger } from './logging/logger';
 import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ClockModule } from './clock/clock.module';
@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
@@ -28,6 +29,7 @@ class WorkerAppModule {
         DatabaseModule.forRoot(connection, false),
         ClockModule,
         SchedulingModule,
+        MetricsModule,
         HealthModule,
         PaymentsModule,
         WorkerModule.forRoot(config),
@@ -47,7 +49,7 @@ export async function createSandboxWorker(config: AppConfig): Promise<SandboxWor
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, connection), {
-      logger: createAppLogger(config.logLevel),
+      logger: createAppLogger(createPinoLogger(config), config.logLevel),
       abortOnError: false,
     });
     await app.init();

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
+import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { AuthorizationExpiry } from './authorization-expiry';
@@ -9,9 +11,9 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, PaymentsRepository, AuthorizationExpiry],
+  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

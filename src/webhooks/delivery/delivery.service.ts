@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClockService } from '../../clock/clock.service';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { toEventView } from '../../events/dto/event.view';
 import { EventEntity } from '../../events/entities/event.entity';
 import { queryRows } from '../sql-rows';
@@ -104,6 +105,7 @@ export class DeliveryService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly clock: ClockService,
+    private readonly metrics: MetricsService,
   ) {}
 
   private get leaseMs(): number {
@@ -167,7 +169,9 @@ export class DeliveryService {
   async deliver(claim: DeliveryClaim): Promise<AttemptOutcome> {
     if (claim.endpoint.status !== 'enabled') {
       await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = now() WHERE id = $1`, [claim.id]);
-      return { kind: 'failed', reason: 'endpoint disabled' };
+      const outcome: AttemptOutcome = { kind: 'failed', reason: 'endpoint disabled' };
+      this.observe(claim, outcome);
+      return outcome;
     }
     const response = await this.send(claim.event, claim.endpoint);
     return this.record(claim, response);
@@ -214,6 +218,7 @@ export class DeliveryService {
       [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, retryDueAt],
     );
     if (gone) this.logger.warn(`Webhook endpoint ${claim.endpoint.id} answered 410 Gone: disabled`);
+    this.observe(claim, outcome);
     return outcome;
   }
 
@@ -232,6 +237,14 @@ export class DeliveryService {
       [merchantId, now],
     );
     return rows.filter((row) => row.due).map((row) => row.id);
+  }
+
+  private observe(claim: DeliveryClaim, outcome: AttemptOutcome): void {
+    this.metrics.webhookDeliveries.inc({ outcome: outcome.kind });
+    if (outcome.kind === 'succeeded') {
+      // Wall time since the event was recorded (its created_at is merchant time: clamp when that clock is ahead).
+      this.metrics.webhookLag.observe(Math.max(0, Date.now() - claim.event.createdAt.getTime()) / 1000);
+    }
   }
 
   private decide(attempt: number, response: WebhookResponse): AttemptOutcome {
