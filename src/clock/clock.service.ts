@@ -85,8 +85,9 @@ export class ClockService {
   async state(merchantId: string, manager: EntityManager = this.db.manager): Promise<ClockState> {
     const cached = this.cache.get(merchantId);
     if (cached && this.fresh(cached.readAt)) return cached.state;
-    // A read already on its way is as good as a cached value read at the time it was sent.
-    const inFlight = this.reads.get(merchantId);
+    // A read already on its way is as good as a cached value read at the time it was sent. Not for a
+    // caller inside a transaction: that read may be waiting for the very connection the caller holds.
+    const inFlight = manager === this.db.manager ? this.reads.get(merchantId) : undefined;
     if (inFlight && this.fresh(inFlight.readAt)) return inFlight.promise;
     const readAt = performance.now();
     const promise = this.read(manager, merchantId)
@@ -97,7 +98,7 @@ export class ClockService {
       .finally(() => {
         if (this.reads.get(merchantId)?.promise === promise) this.reads.delete(merchantId);
       });
-    this.reads.set(merchantId, { promise, readAt });
+    if (manager === this.db.manager) this.reads.set(merchantId, { promise, readAt });
     return promise;
   }
 
