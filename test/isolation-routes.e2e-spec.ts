@@ -7,8 +7,6 @@ import { bearer, createMerchant, startTestApp, TestApp, TestMerchant } from './s
  * exactly what it answers for an id that does not exist (whole body, but for the id and request id),
  * and A's object reads the same afterwards. The fault spec adds row snapshots of every table.
  */
-jest.setTimeout(60_000);
-
 describe('isolation on every route with an id (generated from OpenAPI)', () => {
   let app: TestApp;
   let a: TestMerchant;

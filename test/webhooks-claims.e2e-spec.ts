@@ -2,8 +2,6 @@ import { DeliveryService } from '../src/webhooks/delivery/delivery.service';
 import { ownDatabase, OwnDatabase } from './support/own-database';
 import { bearer, createMerchant, startTestApp, TestApp, TestMerchant } from './support/test-app';
 
-jest.setTimeout(40_000);
-
 describe('claiming due deliveries (e2e)', () => {
   let database: OwnDatabase;
   let app: TestApp;

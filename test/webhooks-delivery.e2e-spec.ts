@@ -34,8 +34,6 @@ const headersOf = (headers: Record<string, unknown>) => ({
   'webhook-signature': String(headers['webhook-signature']),
 });
 
-jest.setTimeout(40_000);
-
 describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
   const prefix = uniqueRedisPrefix(mode);
   let app: TestApp;

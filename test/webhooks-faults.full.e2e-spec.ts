@@ -7,7 +7,7 @@ import { bearer, createMerchant, eventually, startTestApp, TestApp, TestMerchant
 import { TEST_REDIS_URL } from './support/test-env';
 import { deleteRedisPrefix, DeliveryMode, deliveryEnv, DELIVERY_MODES, uniqueRedisPrefix, WebhookReceiver } from './support/webhook-receiver';
 
-jest.setTimeout(40_000);
+jest.setTimeout(120_000);
 
 const ROOT = resolve(__dirname, '..');
 const FAULT_ENV = { WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_JOB_LOCK_MS: '1000' };

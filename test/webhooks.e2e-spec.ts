@@ -3,8 +3,6 @@ import { bearer, createMerchant, eventually, startTestApp, TestApp, TestMerchant
 import { TEST_REDIS_URL } from './support/test-env';
 import { deleteRedisPrefix, uniqueRedisPrefix, WebhookReceiver } from './support/webhook-receiver';
 
-jest.setTimeout(20_000);
-
 describe('webhook endpoints API (e2e)', () => {
   let app: TestApp;
   let merchant: TestMerchant;
