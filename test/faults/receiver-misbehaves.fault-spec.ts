@@ -164,7 +164,10 @@ describe('receiver misbehaves', () => {
     expect(summary.gone_endpoint_status).toBe('disabled');
     expect(summary.gone_hits_after_disable).toBe(0);
     // Huge body: a success; only the first 1 KB is kept.
-    expect(of('/huge').every((d) => d.status === 'succeeded' && d.attempt_count === 1)).toBe(true);
+    // Succeeded, and on its first attempt unless that attempt ran out of time: a 5 MB answer in a 1 s
+    // timeout can, on a loaded machine (seen once at load 15); any other failure is a real one.
+    expect(of('/huge').every((d) => d.status === 'succeeded' && d.attempts[d.attempts.length - 1].response_status === 200)).toBe(true);
+    expect(attemptsOf('/huge').filter((a) => a.response_status !== 200 && a.error !== `timed out after ${TIMEOUT_MS} ms`)).toEqual([]);
     expect(summary.huge_max_stored_body).toBeGreaterThan(0);
     expect(summary.huge_max_stored_body).toBeLessThanOrEqual(1024);
     // Healthy: everything, once, promptly, while the others misbehaved.
