@@ -118,7 +118,9 @@ describe.each(DELIVERY_MODES)('webhook signatures (%s)', (mode) => {
     // Own storage that survives the restart: a database of its own (full) or a PGlite data directory (embedded).
     const dataDir = isEmbeddedTestMode() ? mkdtempSync(join(tmpdir(), 'sig-restart-')) : undefined;
     const database: OwnDatabase = await ownDatabase(`sig_${mode.replace('-', '_')}`);
-    const storage = dataDir ? { SANDBOX_DATA_DIR: dataDir } : database.env;
+    // Its own queue too: the suite's app runs a BullMQ worker on `prefix`, which would take these jobs.
+    const restartPrefix = uniqueRedisPrefix(`sig-restart-${mode}`);
+    const storage = { ...(dataDir ? { SANDBOX_DATA_DIR: dataDir } : database.env), ...deliveryEnv(mode, TEST_REDIS_URL, restartPrefix) };
     const apiOnly = await startTestApp({ ...env, ...storage, PROCESS_ROLE: 'api' });
     let restarted: TestApp | undefined;
     try {
@@ -141,6 +143,7 @@ describe.each(DELIVERY_MODES)('webhook signatures (%s)', (mode) => {
       await restarted?.close();
       await apiOnly.close().catch(() => undefined);
       await database.drop();
+      if (mode === 'bullmq') await deleteRedisPrefix(TEST_REDIS_URL, restartPrefix);
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     }
   });
