@@ -23,8 +23,8 @@ function presentedKey(request: RequestWithHeaders): string | undefined {
   if (typeof header !== 'string') return undefined;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return bearer[1];
-  const basic = /^Basic\s+(\S*)\s*$/i.exec(header);
-  return basic ? basicUser(basic[1]) : undefined;
+  const basic = /^Basic(?:\s+(\S*))?\s*$/i.exec(header);
+  return basic ? basicUser(basic[1] ?? '') : undefined;
 }
 
 function basicUser(encoded: string): string {

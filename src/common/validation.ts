@@ -16,7 +16,9 @@ function firstLeaf(error: ValidationError, parent = ''): Leaf {
 
 function toDomainError(errors: ValidationError[]): DomainError {
   const { path, error } = firstLeaf(errors[0]);
-  const constraints = error.constraints ?? {};
+  // The type check explains better than "nested property must be an object" (added last by class-validator).
+  const { nestedValidation, ...typed } = error.constraints ?? {};
+  const constraints = Object.keys(typed).length > 0 ? typed : { ...(nestedValidation ? { nestedValidation } : {}) };
   if (constraints.whitelistValidation) {
     return new DomainError('parameter_unknown', `Received unknown parameter: ${path}`, path);
   }

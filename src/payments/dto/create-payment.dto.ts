@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   Equals,
   IsEmail,
@@ -23,7 +23,8 @@ import { SimulateDelayDto } from './simulate-delay.dto';
 /** `"pm_card_visa"` (or `"tok_visa"`) becomes the card object it stands for; any other value is left to validation. */
 function expandTestPaymentMethod({ value }: { value: unknown }): unknown {
   const number = typeof value === 'string' ? testPaymentMethodCard(value) : undefined;
-  return number ? { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } } : value;
+  // A @Transform result is not converted again by @Type: build the instances validation expects.
+  return number ? plainToInstance(PaymentMethodDto, { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } }) : value;
 }
 
 export class CardDto {
