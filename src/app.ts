@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createAppLogger } from './common/app-logger';
-import { corsOptions } from './common/cors';
+import { corsOptions, crossOriginGuard } from './common/cors';
 import { AppModule } from './app.module';
 import { DomainError } from './common/errors/domain-error';
 import { newId } from './common/ids';
@@ -90,6 +90,7 @@ export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
     app.useGlobalPipes(createValidationPipe());
     const cors = corsOptions(config);
     if (cors) app.enableCors(cors);
+    app.getHttpAdapter().getInstance().addHook('onRequest', crossOriginGuard(config));
     // No enableShutdownHooks(): main.ts closes on SIGINT/SIGTERM through close() below, which also
     // stops the embedded database after Nest (and TypeORM) are done with it.
     mountOpenApi(app, config);

@@ -26,13 +26,18 @@ describe('browsers: CORS (e2e)', () => {
     });
 
     it(`is ${isEmbeddedTestMode() ? '* in embedded mode' : 'off with a DATABASE_URL'}`, async () => {
-      const response = await app.http.get('/v1/payments').set(bearer(merchant)).set('Origin', OTHER).expect(200);
+      const response = await app.http.get('/v1/payments').set(bearer(merchant)).set('Origin', OTHER).expect(isEmbeddedTestMode() ? 200 : 403);
       if (isEmbeddedTestMode()) {
         expect(response.headers['access-control-allow-origin']).toBe('*');
         expect(response.headers['access-control-expose-headers']).toMatch(/Request-Id/);
       } else {
         expect(corsHeaders(response)).toEqual([]);
       }
+    });
+
+    it(`${isEmbeddedTestMode() ? 'lets any origin in' : 'refuses cross-origin browser requests (403)'}`, async () => {
+      const response = await app.http.post('/v1/payments').set(bearer(merchant)).set('Origin', OTHER).send({ amount: 100, currency: 'usd' });
+      expect(response.status).toBe(isEmbeddedTestMode() ? 201 : 403);
     });
   });
 
@@ -78,12 +83,21 @@ describe('browsers: CORS (e2e)', () => {
       expect(error.headers['access-control-allow-origin']).toBe(ALLOWED);
     });
 
-    it('a disallowed origin gets no CORS header at all, and its preflight is not answered', async () => {
-      const response = await app.http.get('/v1/payments').set(bearer(merchant)).set('Origin', OTHER).expect(200);
-      expect(corsHeaders(response)).toEqual([]);
-      const preflight = await app.http.options('/v1/payments').set('Origin', OTHER).set('Access-Control-Request-Method', 'POST');
-      expect(preflight.status).toBeGreaterThanOrEqual(400);
+    it('a disallowed origin is refused with 403 and no CORS header, preflight included, and nothing is stored', async () => {
+      const before = await app.http.get('/v1/payments?limit=100').set(bearer(merchant)).expect(200);
+      const post = await app.http.post('/v1/payments').set(bearer(merchant)).set('Origin', OTHER).send({ amount: 100, currency: 'usd' }).expect(403);
+      expect(post.body.error).toMatchObject({ type: 'invalid_request_error', code: 'origin_not_allowed', param: 'Origin', message: expect.stringMatching(/CORS_ORIGINS/) });
+      expect(corsHeaders(post)).toEqual([]);
+      const preflight = await app.http.options('/v1/payments').set('Origin', OTHER).set('Access-Control-Request-Method', 'POST').expect(403);
       expect(corsHeaders(preflight)).toEqual([]);
+      const after = await app.http.get('/v1/payments?limit=100').set(bearer(merchant)).expect(200);
+      expect(after.body.data).toEqual(before.body.data);
+    });
+
+    it('same-origin browser requests (Swagger UI) and requests without Origin pass', async () => {
+      const sameOrigin = await app.http.get('/v1/payments').set(bearer(merchant)).set('Origin', 'http://sandbox.local:4242').set('Host', 'sandbox.local:4242').expect(200);
+      expect(sameOrigin.headers['access-control-allow-origin']).toBeUndefined();
+      await app.http.get('/v1/payments').set(bearer(merchant)).expect(200);
     });
   });
 });

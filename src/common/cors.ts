@@ -1,5 +1,7 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AppConfig } from '../config/app-config';
+import { DomainError } from './errors/domain-error';
 
 /** What a browser script may read from our responses (besides the CORS-safelisted headers). */
 export const CORS_EXPOSED_HEADERS = [
@@ -31,4 +33,33 @@ export function corsOptions(config: AppConfig): FastifyCorsOptions | undefined {
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
   };
+}
+
+/**
+ * A browser request from an origin CORS does not allow is refused up front (403, nothing runs,
+ * nothing is stored), preflight included. Requests without Origin (curl, SDKs, servers) and
+ * same-origin ones (Swagger UI at /docs) always pass.
+ */
+export function crossOriginGuard(config: AppConfig) {
+  const origins = config.corsOrigins;
+  const allowed = new Set(origins === '*' ? [] : (origins ?? []));
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const origin = request.headers.origin;
+    if (origins === '*' || origin === undefined || allowed.has(origin) || isSameOrigin(origin, request.headers.host)) return done();
+    done(
+      new DomainError(
+        'origin_not_allowed',
+        `Requests from the origin ${origin.slice(0, 200)} are not allowed: add it to CORS_ORIGINS (a comma list, or *).`,
+        'Origin',
+      ),
+    );
+  };
+}
+
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,7 @@ const NOT_STORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'body_too_large',
   'unsupported_media_type',
   'route_not_found',
+  'origin_not_allowed',
   'api_key_missing',
   'api_key_invalid',
   'admin_key_invalid',

@@ -35,6 +35,7 @@ interface ErrorDoc {
 const DOCS: Record<number, ErrorDoc> = {
   400: { description: 'Invalid request: a parameter is missing, unknown or invalid (`param` names it).', codes: ['parameter_invalid', 'parameter_missing', 'parameter_unknown', 'invalid_json', 'invalid_card_number', 'capture_exceeds_authorized', 'refund_exceeds_captured', 'webhook_url_not_allowed'] },
   401: { description: 'No API key, or an invalid or revoked one.', codes: ['api_key_missing', 'api_key_invalid', 'admin_key_invalid'] },
+  403: { description: 'A browser request from an origin CORS_ORIGINS does not allow.', codes: ['origin_not_allowed'] },
   404: { description: 'No such object for this merchant.', codes: ['resource_missing'] },
   409: { description: 'The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After).', codes: ['payment_invalid_state', 'idempotency_key_in_use', 'api_key_last_active', 'webhook_endpoint_disabled'] },
   413: { description: 'The body is larger than 1 MiB.', codes: ['body_too_large'] },
@@ -47,7 +48,7 @@ const DOCS: Record<number, ErrorDoc> = {
 };
 
 function statusesFor(path: string, method: string, operation: OperationObject): number[] {
-  const statuses = [400, 500, 503];
+  const statuses = [400, 403, 500, 503];
   const authenticated = (operation.security ?? []).length > 0;
   if (authenticated) statuses.push(401, 429);
   if (path.includes('{')) statuses.push(404);
