@@ -74,7 +74,7 @@ export function mountOpenApi(app: INestApplication, config: AppConfig): void {
     yamlDocumentUrl: 'openapi.yaml',
     patchDocumentOnRequest: <TRequest>(request: TRequest, _response: unknown, document: OpenAPIObject) => ({
       ...document,
-      servers: [{ url: config.configuredPublicUrl ?? requestOrigin(request as FastifyRequest), description: 'This sandbox' }],
+      servers: [{ url: config.configuredPublicUrl ?? requestOrigin(request as FastifyRequest) }],
     }),
   });
 }
