@@ -4,6 +4,86 @@
  */
 
 export interface paths {
+    "/v1/test-clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merchant's clock
+         * @description Every merchant lives on its own clock; by default it follows the wall clock.
+         */
+        get: operations["TestClockController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the clock forward and run the work that falls due
+         * @description Give `by` ("7d"; units ms, s, m, h, d) or `to` (an ISO time). Forward only (400 clock_backwards), at most 400 days per call. Before answering, runs every scheduled action of this merchant that falls due, in time order, each at its own due time (what it records carries that time): authorization expiries, webhook retries, customer-action timers.
+         */
+        post: operations["TestClockController_advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clock/freeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop the clock
+         * @description Time stands still (every created_at equal) until advanced or unfrozen.
+         */
+        post: operations["TestClockController_freeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/test-clock/unfreeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Let the clock run again
+         * @description Time runs on from where it stood.
+         */
+        post: operations["TestClockController_unfreeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -463,6 +543,43 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        TestClockView: {
+            /** @enum {string} */
+            object: "test_clock";
+            /**
+             * @description The merchant's current time.
+             * @example 2026-12-08T10:00:00.000Z
+             */
+            now: string;
+            /**
+             * @description now minus the wall clock, in ms (0 for a clock never moved).
+             * @example 604800000
+             */
+            offset_ms: number;
+            /**
+             * @description A frozen clock stands still until advanced.
+             * @example false
+             */
+            frozen: boolean;
+            /**
+             * @description Always ready once the call answers: due work has run.
+             * @enum {string}
+             */
+            status: "ready";
+        };
+        AdvanceClockDto: {
+            /**
+             * @description How far to move the clock forward: a whole number and a unit (ms, s, m, h, d). At most 400d.
+             * @example 7d
+             */
+            by?: string;
+            /**
+             * Format: date-time
+             * @description The time to move the clock to (ISO 8601 with a zone): after the current time, at most 400 days ahead.
+             * @example 2026-12-08T10:00:00Z
+             */
+            to?: string;
+        };
         CreateApiKeyDto: {
             /** @example ci-pipeline */
             name?: string;
@@ -484,6 +601,20 @@ export interface components {
             revoked_at: string | null;
             /** @description Only in the response that created the key: store it now, it is never shown again. */
             secret?: string;
+        };
+        CreatedRangeDto: {
+            /**
+             * Format: date-time
+             * @description Created at or after (Unix seconds or ISO 8601).
+             * @example 2026-12-01T00:00:00Z
+             */
+            gte?: string;
+            /**
+             * Format: date-time
+             * @description Created at or before (Unix seconds or ISO 8601).
+             * @example 2026-12-31T23:59:59Z
+             */
+            lte?: string;
         };
         CreateMerchantDto: {
             /** @example Acme QA */
@@ -547,8 +678,11 @@ export interface components {
              * @enum {string}
              */
             capture_method: "automatic" | "manual";
-            /** @description Defaults to the test card 4242 4242 4242 4242. */
-            payment_method?: components["schemas"]["PaymentMethodDto"];
+            /**
+             * @description A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.
+             * @example pm_card_visa
+             */
+            payment_method?: components["schemas"]["PaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
             /** @example Order #1234 */
             description?: string;
             /** @example jane@example.com */
@@ -582,6 +716,12 @@ export interface components {
             type: "card";
             card: components["schemas"]["CardView"];
         };
+        PaymentErrorView: {
+            /** @example card_declined */
+            code: string;
+            /** @example The card was declined. */
+            message: string;
+        };
         PaymentView: {
             /** @example pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
             id: string;
@@ -598,6 +738,11 @@ export interface components {
             status: "CREATED" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
             /** @enum {string} */
             capture_method: "automatic" | "manual";
+            /**
+             * @description What a capture may still take: the amount while AUTHORIZED, else 0.
+             * @example 0
+             */
+            amount_capturable: number;
             /** @example 2000 */
             amount_captured: number;
             /** @example 0 */
@@ -607,6 +752,17 @@ export interface components {
             failure_code: string | null;
             /** @example null */
             failure_message: string | null;
+            /**
+             * @description Why the payment failed (status FAILED); null otherwise.
+             * @example null
+             */
+            last_payment_error: components["schemas"]["PaymentErrorView"] | null;
+            /**
+             * @description Always false: a sandbox has no live mode.
+             * @example false
+             * @enum {boolean}
+             */
+            livemode: false;
             /** @example Order #1234 */
             description: string | null;
             /** @example jane@example.com */
@@ -619,6 +775,18 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
+            /**
+             * Format: date-time
+             * @description A payment left AUTHORIZED (manual capture) can be captured until then (merchant clock; AUTH_EXPIRY after authorization); then it is canceled. null for payments never left authorized.
+             * @example 2026-11-29T10:00:00.000Z
+             */
+            capture_before: string | null;
+            /**
+             * @description Why a CANCELED payment was canceled: requested (POST /cancel) or authorization_expired. null otherwise.
+             * @example null
+             * @enum {string|null}
+             */
+            cancellation_reason: "requested" | "authorization_expired" | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
             /** @example 2026-11-22T10:00:00.000Z */
@@ -693,6 +861,11 @@ export interface components {
             reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
             /** @example null */
             failure_code: string | null;
+            /**
+             * @description Why the refund failed (status FAILED); null otherwise.
+             * @example null
+             */
+            failure_message: string | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
         };
@@ -703,6 +876,11 @@ export interface components {
             object: "event";
             /** @example payment.captured */
             type: string;
+            /**
+             * @description The event's place among its payment's events: strictly increasing in transition order (refund events included); null for events that belong to no payment. Webhook delivery order is not guaranteed: order by sequence.
+             * @example 3
+             */
+            sequence: number | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
             /**
@@ -1074,10 +1252,10 @@ export interface components {
             /** @example 2026-11-22T10:00:00.000Z */
             updated_at: string;
             /**
-             * @description The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one).
+             * @description The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one). null in an idempotent replay (`Idempotent-Replayed: true`): secrets are never kept for replays.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
-            secret?: string;
+            secret?: string | null;
             /** @description While a rotated-out secret still signs (24 h after rotation): when it stops. */
             previous_secret_expires_at?: string | null;
         };
@@ -1106,6 +1284,25 @@ export interface components {
             /** @example true */
             deleted: boolean;
         };
+        ErrorResponse: {
+            error: {
+                /** @enum {string} */
+                type: "invalid_request_error" | "authentication_error" | "idempotency_error" | "rate_limit_error" | "api_error";
+                /** @enum {string} */
+                code: "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "invalid_json" | "invalid_card_number" | "body_too_large" | "unsupported_media_type" | "route_not_found" | "origin_not_allowed" | "resource_missing" | "api_key_missing" | "api_key_invalid" | "admin_key_invalid" | "api_key_last_active" | "payment_invalid_state" | "capture_exceeds_authorized" | "refund_exceeds_captured" | "clock_backwards" | "webhook_url_not_allowed" | "webhook_endpoint_disabled" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limit_exceeded" | "network_timeout" | "service_unavailable" | "internal_error";
+                /** @example Missing required parameter: amount */
+                message: string;
+                /**
+                 * @description The offending parameter (dotted path), when there is one.
+                 * @example amount
+                 */
+                param?: string;
+                /** @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+                request_id: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -1115,6 +1312,417 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    TestClockController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TestClockController_advance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceClockDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockView"];
+                };
+            };
+            /** @description Malformed, both or neither of by/to (parameter_invalid / parameter_missing), backwards (clock_backwards), more than 400 days. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TestClockController_freeze: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    TestClockController_unfreeze: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestClockView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     ApiKeysController_list: {
         parameters: {
             query?: {
@@ -1122,6 +1730,8 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
             };
             header?: never;
             path?: never;
@@ -1134,6 +1744,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1158,6 +1822,96 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     ApiKeysController_revoke: {
@@ -1177,6 +1931,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1202,6 +2019,60 @@ export interface operations {
                     "application/json": components["schemas"]["MerchantView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     MerchantsController_me: {
@@ -1221,6 +2092,60 @@ export interface operations {
                     "application/json": components["schemas"]["MerchantView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     MerchantsController_remove: {
@@ -1238,6 +2163,60 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     PaymentsController_list: {
@@ -1247,7 +2226,13 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
                 status?: "CREATED" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
+                /** @description Only payments whose metadata has every given pair: metadata[order_id]=1234. */
+                metadata?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path?: never;
@@ -1261,16 +2246,67 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     PaymentsController_create: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1288,6 +2324,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The simulated card network timed out (simulate=network_timeout). Codes: network_timeout. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1311,16 +2446,76 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     PaymentsController_capture: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -1342,16 +2537,112 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     PaymentsController_cancel: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -1373,16 +2664,112 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     RefundsController_create: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -1404,6 +2791,105 @@ export interface operations {
                     "application/json": components["schemas"]["RefundView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     RefundsController_list: {
@@ -1413,8 +2899,12 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
                 /** @description Only the refunds of this payment. */
                 payment_id?: string;
+                /** @description Only refunds in this status (any case). */
+                status?: "SUCCEEDED" | "FAILED";
             };
             header?: never;
             path?: never;
@@ -1427,6 +2917,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1449,6 +2993,69 @@ export interface operations {
                     "application/json": components["schemas"]["RefundView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     EventsController_list: {
@@ -1458,6 +3065,9 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
+                /** @description An event type, a comma list of them, and/or a wildcard such as payment.* (at most 20 items). */
                 type?: string;
                 payment_id?: string;
             };
@@ -1472,6 +3082,60 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1492,6 +3156,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1515,16 +3242,76 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryListView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     EventsController_resend: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -1546,6 +3333,105 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryListView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -1563,6 +3449,42 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     HealthController_ready: {
@@ -1579,6 +3501,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1601,6 +3559,69 @@ export interface operations {
                     "application/json": components["schemas"]["TimelineView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AuditController_list: {
@@ -1610,6 +3631,8 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
                 /** @description Only entries about this kind of object. */
                 kind?: "api_key" | "webhook_endpoint" | "routing" | "rule" | "connector" | "clock" | "scenario";
             };
@@ -1627,16 +3650,67 @@ export interface operations {
                     "application/json": components["schemas"]["AuditLogListView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     StreamTokensController_create: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1654,6 +3728,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StreamTokenView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1693,6 +3857,60 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     AnalyticsController_summary: {
@@ -1717,6 +3935,60 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyticsSummaryView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     WebhookEndpointsController_list: {
@@ -1726,6 +3998,8 @@ export interface operations {
                 limit?: number;
                 /** @description An object id: return the objects created before it (newest first). */
                 starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
             };
             header?: never;
             path?: never;
@@ -1739,16 +4013,67 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     WebhookEndpointsController_create: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1766,6 +4091,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1789,6 +4204,69 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     WebhookEndpointsController_remove: {
@@ -1808,6 +4286,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedWebhookEndpointView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1835,16 +4376,94 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointView"];
                 };
             };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     WebhookEndpointsController_rotateSecret: {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h.
-                 * @example order-1234-attempt-1
-                 */
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -1860,6 +4479,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
