@@ -37,20 +37,33 @@ export function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
   return current;
 }
 
+/** The node and its oneOf/anyOf/allOf alternatives, resolved (a field may live in any of them). */
+function branches(node: SchemaNode | undefined): SchemaNode[] {
+  const resolved = resolve(node);
+  if (!resolved) return [];
+  return [resolved, ...[...(resolved.oneOf ?? []), ...(resolved.anyOf ?? []), ...(resolved.allOf ?? [])].flatMap(branches)];
+}
+
+function child(node: SchemaNode | undefined, segment: string): SchemaNode | undefined {
+  for (const branch of branches(node)) {
+    const property = branch.properties?.[segment];
+    if (property) return resolve(property);
+    if (branch.additionalProperties === true) return {};
+    if (branch.additionalProperties) return resolve(branch.additionalProperties);
+  }
+  return undefined;
+}
+
 /** The schema of `a.b.c` under `root`, or undefined when the path names no field. */
 export function fieldSchema(root: SchemaNode | undefined, segments: string[]): SchemaNode | undefined {
   let node = resolve(root);
   for (const segment of segments) {
+    node = child(node, segment);
     if (!node) return undefined;
-    const property = node.properties?.[segment];
-    if (property) node = resolve(property);
-    else if (node.additionalProperties && node.additionalProperties !== true) node = resolve(node.additionalProperties);
-    else if (node.additionalProperties === true) node = {};
-    else return undefined;
   }
   return node;
 }
 
 export function fieldNames(node: SchemaNode | undefined): string[] {
-  return Object.keys(resolve(node)?.properties ?? {});
+  return [...new Set(branches(node).flatMap((branch) => Object.keys(branch.properties ?? {})))];
 }

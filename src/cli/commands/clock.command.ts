@@ -1,14 +1,11 @@
 import { Command } from 'commander';
+import type { Schemas } from '../../../clients/typescript';
 import type { CliContext } from '../context';
 import { usageError } from '../errors';
 import type { CommandRunner } from '../program';
-import { apiError, rawRequest } from '../transport';
+import { unwrap } from '../transport';
 
-interface ClockView {
-  now: string;
-  offset_ms: number;
-  frozen: boolean;
-}
+type ClockView = Schemas['TestClockView'];
 
 /** The route's own pattern: a whole number > 0 and a unit. */
 const DURATION = /^[1-9]\d*(ms|s|m|h|d)$/;
@@ -22,26 +19,25 @@ export function clockCommand(run: CommandRunner): Command {
     .argument('[duration]', 'e.g. 7d, 90m, 30s')
     .option('--to <time>', 'advance to this ISO 8601 time instead')
     .addHelpText('after', '\nExamples:\n  payment-sandbox clock advance 7d\n  payment-sandbox clock advance --to 2027-01-01T00:00:00Z')
-    .action(run(async (ctx, duration: string | undefined, options: { to?: string }) => printClock(ctx, 'advanced', await callClock(ctx, 'POST', '/v1/test-clock/advance', advanceBody(duration, options.to)))));
+    .action(
+      run(async (ctx, duration: string | undefined, options: { to?: string }) => {
+        const body = advanceBody(duration, options.to);
+        printClock(ctx, 'advanced', unwrap('POST /v1/test-clock/advance', await ctx.client().POST('/v1/test-clock/advance', { body })));
+      }),
+    );
   clock
     .command('show')
     .description("Print the merchant's clock")
-    .action(run(async (ctx) => printClock(ctx, 'is at', await callClock(ctx, 'GET', '/v1/test-clock'))));
+    .action(run(async (ctx) => printClock(ctx, 'is at', unwrap('GET /v1/test-clock', await ctx.client().GET('/v1/test-clock')))));
   clock
     .command('freeze')
     .description('Stop the clock: now stands still until advanced')
-    .action(run(async (ctx) => printClock(ctx, 'frozen', await callClock(ctx, 'POST', '/v1/test-clock/freeze', {}))));
+    .action(run(async (ctx) => printClock(ctx, 'frozen', unwrap('POST /v1/test-clock/freeze', await ctx.client().POST('/v1/test-clock/freeze')))));
   clock
     .command('unfreeze')
     .description('Let the clock run again (from where it stands)')
-    .action(run(async (ctx) => printClock(ctx, 'running', await callClock(ctx, 'POST', '/v1/test-clock/unfreeze', {}))));
+    .action(run(async (ctx) => printClock(ctx, 'running', unwrap('POST /v1/test-clock/unfreeze', await ctx.client().POST('/v1/test-clock/unfreeze')))));
   return clock;
-}
-
-async function callClock(ctx: CliContext, method: string, path: string, body?: unknown): Promise<ClockView> {
-  const response = await rawRequest(ctx.fetch, ctx.baseUrl, ctx.apiKey, { method, path, body });
-  if (response.status !== 200) throw apiError(`${method} ${path}`, response.status, response.json);
-  return response.json as ClockView;
 }
 
 function printClock(ctx: CliContext, verb: string, view: ClockView): void {
