@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
+import { ConnectorHealthModule } from './connectors/connector-health.module';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -16,6 +18,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { RoutingModule } from './routing/routing.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
 @Module({})
@@ -31,12 +34,14 @@ export class AppModule {
         MerchantsModule,
         PaymentsModule,
         RefundsModule,
+        ConnectorsModule,
+        RoutingModule,
         IdempotencyModule,
         RateLimitModule,
         EventsModule,
         HealthModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
-        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
+        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config), ConnectorHealthModule]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

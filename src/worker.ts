@@ -6,6 +6,7 @@ import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ClockModule } from './clock/clock.module';
 import { ConfigModule } from './config/config.module';
+import { ConnectorHealthModule } from './connectors/connector-health.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -13,14 +14,14 @@ import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
 
-/** The worker process: no HTTP, only webhook delivery (BullMQ Worker + sweeper, or the in-process poller). */
+/** The worker process: no HTTP; webhook delivery (BullMQ Worker + sweeper, or the in-process poller) and the connector health job. */
 @Module({})
 class WorkerAppModule {
   static forRoot(config: AppConfig, connection: DatabaseConnection): DynamicModule {
     return {
       module: WorkerAppModule,
       // Migrations belong to the API process; a worker started first just retries until the tables exist.
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, HealthModule, WorkerModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, HealthModule, WorkerModule.forRoot(config), ConnectorHealthModule],
     };
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
+import { ConnectorCallsService, CallsOutcome } from '../connectors/connector-calls.service';
+import { RoutingService } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -18,6 +21,7 @@ import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
+import { paymentFacts } from './payment-facts';
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
@@ -48,23 +52,38 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly routing: RoutingService,
+    private readonly calls: ConnectorCallsService,
+    private readonly clock: ClockService,
   ) {}
 
-  /** Creates a payment and runs it through authorization (and capture, when automatic). */
+  /**
+   * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
+   * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
+   * then the circuit breakers hear about the calls.
+   */
   async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const card = this.resolveCard(dto);
     const outcome = this.resolveOutcome(dto, card);
     const payment = this.newPayment(actor, dto, card);
-    const steps = this.runCreation(payment, dto, outcome);
-    // One statement (atomic on its own): the payment, its history, its events and their deliveries.
+    const now = await this.clock.now(actor.merchantId);
+    const facts = paymentFacts(dto, payment.id);
+    Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
+    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
+    const calls = await this.calls.call(actor.merchantId, decision, connectors, outcome, now);
+    Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
+    const steps = this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
+    // One statement (atomic on its own): the payment, its history, attempts, events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
+    this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.creationEvents(payment, steps, calls));
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
-    if (outcome === 'network_timeout') {
+    await this.calls.report(actor.merchantId, calls, now);
+    if (calls.verdict === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
         payment_id: payment.id,
@@ -72,6 +91,20 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
+  private creationEvents(payment: PaymentEntity, steps: HistoryStep[], calls: CallsOutcome): DomainEvent[] {
+    const [created, ...rest] = this.statusEvents(payment, steps);
+    const attemptFailed = calls.attempts
+      .filter((attempt) => attempt.status === 'failed')
+      .map((attempt) => ({
+        type: 'payment.attempt_failed',
+        paymentId: payment.id,
+        object: { object: 'payment_attempt', payment_id: payment.id, ...attempt },
+        occurredAt: payment.updatedAt,
+      }));
+    return [created, ...attemptFailed, ...rest];
   }
 
   /**
@@ -184,7 +217,7 @@ export class PaymentsService {
     return { from: result.from, to: result.to, event: event.type };
   }
 
-  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): HistoryStep[] {
+  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode | 'no_connector_available'): HistoryStep[] {
     const steps: HistoryStep[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
     if (outcome !== 'success') {
       steps.push(this.transition(payment, { type: 'DECLINE', failureCode: outcome }));
@@ -235,6 +268,11 @@ export class PaymentsService {
       customerEmail: dto.customer_email ?? null,
       metadata: dto.metadata ?? {},
       idempotencyKey: actor.idempotencyKey ?? null,
+      connector: null,
+      attempts: [],
+      payerCountry: null,
+      payerCountrySource: null,
+      cardCountry: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);
