@@ -18,7 +18,7 @@ export class CreateConnectorDto {
   @IsIn(PAYMENT_METHOD_TYPES, { each: true })
   methods: string[];
 
-  @ApiPropertyOptional({ example: ['EUR', 'USD'], nullable: true, description: 'ISO 4217 codes; omitted or null = all currencies.' })
+  @ApiPropertyOptional({ example: ['EUR', 'USD'], type: [String], nullable: true, description: 'ISO 4217 codes; omitted or null = all currencies.' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -26,7 +26,7 @@ export class CreateConnectorDto {
   @Matches(/^[A-Za-z]{3}$/, { each: true, message: 'currencies must be three-letter ISO 4217 codes' })
   currencies?: string[] | null;
 
-  @ApiPropertyOptional({ example: ['DE', 'FR'], nullable: true, description: 'ISO alpha-2 payer countries; omitted or null = all countries.' })
+  @ApiPropertyOptional({ example: ['DE', 'FR'], type: [String], nullable: true, description: 'ISO alpha-2 payer countries; omitted or null = all countries.' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
