@@ -41,6 +41,9 @@ const TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_attempts',
+  'connectors',
+  'routing_configs',
+  'payment_attempts',
 ];
 
 // A's rows, hashed in full (api_keys without last_used_at, which A's own reads touch).
@@ -52,6 +55,8 @@ const MERCHANT_ROWS: Record<string, string> = {
   api_keys: 'SELECT concat_ws(\'|\', id, name, revoked_at) AS r FROM api_keys WHERE merchant_id = $1',
   webhook_endpoints: 'SELECT t::text AS r FROM webhook_endpoints t WHERE merchant_id = $1',
   webhook_deliveries: 'SELECT t::text AS r FROM webhook_deliveries t WHERE merchant_id = $1',
+  connectors: 'SELECT t::text AS r FROM connectors t WHERE merchant_id = $1',
+  payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
 };
 
 describe('isolation on every route with an id (fault)', () => {
@@ -133,7 +138,22 @@ describe('isolation on every route with an id (fault)', () => {
     };
   }
 
+  let connectorCount = 0;
+  /** A custom connector of A's (the built-ins are every merchant's own copies, so B's id is B's). */
+  async function connectorObject(): Promise<OwnedObject> {
+    const id = `a_only_${connectorCount++}`;
+    await asA('post', '/v1/connectors').send({ id, methods: ['card'] }).expect(201);
+    return {
+      id,
+      read: async () => ({
+        connector: (await asA('get', `/v1/connectors/${id}`).expect(200)).body,
+        health: (await asA('get', `/v1/connectors/${id}/health`).expect(200)).body,
+      }),
+    };
+  }
+
   const MISSING = {
+    connector: 'missing_sim',
     payment: 'pay_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
     refund: 're_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
     event: 'evt_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
@@ -160,6 +180,12 @@ describe('isolation on every route with an id (fault)', () => {
     },
     'DELETE /v1/webhook-endpoints/{id}': { create: endpointObject, missingId: MISSING.endpoint },
     'POST /v1/webhook-endpoints/{id}/rotate-secret': { create: endpointObject, missingId: MISSING.endpoint },
+    'GET /v1/connectors/{id}': { create: connectorObject, missingId: MISSING.connector },
+    'PATCH /v1/connectors/{id}': { create: connectorObject, body: { enabled: false, profile: { technical_error_rate: 1 } }, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/outages': { create: connectorObject, body: { for: '5m' }, missingId: MISSING.connector },
+    'DELETE /v1/connectors/{id}/outages': { create: connectorObject, missingId: MISSING.connector },
+    'GET /v1/connectors/{id}/health': { create: connectorObject, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/circuit': { create: connectorObject, body: { state: 'open' }, missingId: MISSING.connector },
   };
 
   function routesWithPathParameters(): Array<{ key: string; method: Method; path: string }> {
