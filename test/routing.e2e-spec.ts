@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { bearer, createMerchant, startTestApp, TestApp, TestMerchant } from './support/test-app';
+import { bearer, createMerchant, eventually, startTestApp, TestApp, TestMerchant } from './support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +20,7 @@ describe('connectors and routing (e2e)', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ CONNECTOR_HEALTH_INTERVAL_MS: '200' });
     db = app.sandbox.app.get(DataSource);
   });
 
@@ -269,6 +269,29 @@ describe('connectors and routing (e2e)', () => {
       expect(closed.body).toMatchObject({ circuit: 'closed', forced: false });
       expect(await eventsOf(merchant, 'connector.circuit_closed')).toHaveLength(1);
       expect((await pay(merchant, {})).body).toMatchObject({ status: 'CAPTURED', connector: 'stripe_sim' });
+    });
+  });
+
+  describe('health job', () => {
+    it("the worker's periodic job stores each connector's recent failures and success rate", async () => {
+      const merchant = await createMerchant(app.http, 'health-job');
+      await outage(merchant, 'adyen_sim');
+      await pay(merchant, { currency: 'eur', payment_method: card(CARDS.DE) });
+      await pay(merchant, { currency: 'eur', payment_method: card(CARDS.DE) });
+      const stored = await eventually(async () => {
+        const [row] = await db.query(
+          `SELECT health_failures_recent AS failures, health_success_rate AS rate, health_checked_at AS checked FROM connectors
+            WHERE merchant_id = $1 AND id = 'adyen_sim'`,
+          [merchant.id],
+        );
+        return row?.failures === 2 ? row : undefined;
+      });
+      expect(stored.rate).toBe(0);
+      const view = await health(merchant, 'adyen_sim');
+      expect(view).toMatchObject({ circuit: 'closed', failures_recent: 2, calls_recent: 2, success_rate: 0, last_error: 'http_5xx', outage_active: true });
+      expect(Date.parse(view.checked_at)).not.toBeNaN();
+      const stripe = await health(merchant, 'stripe_sim');
+      expect(stripe).toMatchObject({ failures_recent: 0, calls_recent: 2, success_rate: 1, last_error: null, outage_active: false });
     });
   });
 
