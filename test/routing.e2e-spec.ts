@@ -272,6 +272,66 @@ describe('connectors and routing (e2e)', () => {
     });
   });
 
+  describe('circuit breaker on the merchant clock', () => {
+    const advance = (merchant: TestMerchant, by: string) => app.http.post('/v1/test-clock/advance').set(bearer(merchant)).send({ by }).expect(200);
+
+    async function openStripe(merchant: TestMerchant, outageFor: string): Promise<void> {
+      await outage(merchant, 'stripe_sim', { for: outageFor });
+      for (let i = 0; i < 5; i++) await pay(merchant, {});
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('open');
+    }
+
+    it('half-opens after advancing the clock 30 s; one probe at a time; a good probe closes it', async () => {
+      const merchant = await createMerchant(app.http, 'breaker-half-open');
+      await openStripe(merchant, '20s');
+      await advance(merchant, '29s');
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('open');
+      await advance(merchant, '1s');
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('half_open');
+      expect((await evaluate(merchant, {})).body.order).toEqual(['stripe_sim']);
+      // The probe takes its time: the requests that arrive meanwhile skip the connector.
+      await app.http.patch('/v1/connectors/stripe_sim').set(bearer(merchant)).send({ profile: { latency_ms: { p50: 300, p99: 300 } } }).expect(200);
+      const burst = await Promise.all(Array.from({ length: 6 }, () => pay(merchant, {})));
+      const probes = burst.filter((r) => r.body.attempts.length > 0);
+      expect(probes).toHaveLength(1);
+      expect(probes[0].body).toMatchObject({ status: 'CAPTURED', connector: 'stripe_sim', attempts: [{ connector: 'stripe_sim', status: 'succeeded' }] });
+      for (const skipped of burst.filter((r) => r.body.attempts.length === 0)) expect(skipped.body.failure_code).toBe('no_connector_available');
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('closed');
+      expect(await eventsOf(merchant, 'connector.circuit_closed')).toHaveLength(1);
+      expect(await eventsOf(merchant, 'connector.circuit_opened')).toHaveLength(1);
+      expect((await pay(merchant, {})).body).toMatchObject({ status: 'CAPTURED', connector: 'stripe_sim' });
+    });
+
+    it('a failed probe opens it again for another 30 s', async () => {
+      const merchant = await createMerchant(app.http, 'breaker-bad-probe');
+      await openStripe(merchant, '10m');
+      await advance(merchant, '30s');
+      const probe = await pay(merchant, {});
+      expect(probe.body).toMatchObject({ status: 'FAILED', failure_code: 'processing_error', attempts: [{ connector: 'stripe_sim', status: 'failed' }] });
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('open');
+      expect(await eventsOf(merchant, 'connector.circuit_opened')).toHaveLength(2);
+      expect((await pay(merchant, {})).body.attempts).toEqual([]);
+    });
+
+    it('a forced-open circuit does not half-open when the clock moves', async () => {
+      const merchant = await createMerchant(app.http, 'breaker-forced-clock');
+      await app.http.post('/v1/connectors/stripe_sim/circuit').set(bearer(merchant)).send({ state: 'open' }).expect(200);
+      await advance(merchant, '1h');
+      expect((await health(merchant, 'stripe_sim')).circuit).toBe('open');
+      expect((await pay(merchant, {})).body.failure_code).toBe('no_connector_available');
+    });
+
+    it('an outage ends on the merchant clock', async () => {
+      const merchant = await createMerchant(app.http, 'outage-clock');
+      await outage(merchant, 'adyen_sim', { for: '5m' });
+      const during = await pay(merchant, { currency: 'eur', payment_method: card(CARDS.DE) });
+      expect(connectorsOf(during.body.attempts)).toEqual(['adyen_sim', 'stripe_sim']);
+      await advance(merchant, '5m');
+      const after = await pay(merchant, { currency: 'eur', payment_method: card(CARDS.DE) });
+      expect(after.body).toMatchObject({ connector: 'adyen_sim', attempts: [{ connector: 'adyen_sim', status: 'succeeded' }] });
+    });
+  });
+
   describe('health job', () => {
     it("the worker's periodic job stores each connector's recent failures and success rate", async () => {
       const merchant = await createMerchant(app.http, 'health-job');

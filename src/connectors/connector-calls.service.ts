@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { sleep } from '../common/sleep';
 import { CteStatement } from '../database/cte-statement';
@@ -31,6 +31,8 @@ export interface CallsOutcome {
  */
 @Injectable()
 export class ConnectorCallsService {
+  private readonly logger = new Logger(ConnectorCallsService.name);
+
   constructor(
     private readonly breaker: CircuitBreakerService,
     private readonly attemptsRepository: AttemptsRepository,
@@ -67,9 +69,15 @@ export class ConnectorCallsService {
     this.attemptsRepository.appendInsert(statement, merchantId, paymentId, attempts, at);
   }
 
-  /** After the payment committed: feeds the calls to the circuit breakers (may open or close one). */
-  report(merchantId: string, outcome: CallsOutcome, now: Date): Promise<void> {
-    return this.breaker.report(merchantId, outcome.reports, now);
+  /**
+   * After the payment committed: feeds the calls to the circuit breakers (may open or close one).
+   * The payment stands whatever happens here; a breaker update that fails is logged, and the next
+   * failure re-evaluates the same conditions from the committed attempts (a held probe lease expires).
+   */
+  async report(merchantId: string, outcome: CallsOutcome, now: Date): Promise<void> {
+    await this.breaker.report(merchantId, outcome.reports, now).catch((error: Error) => {
+      this.logger.warn(`Circuit breaker update failed for merchant ${merchantId}: ${error.message}`);
+    });
   }
 }
 
