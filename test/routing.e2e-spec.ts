@@ -283,6 +283,8 @@ describe('connectors and routing (e2e)', () => {
 
     it('half-opens after advancing the clock 30 s; one probe at a time; a good probe closes it', async () => {
       const merchant = await createMerchant(app.http, 'breaker-half-open');
+      // Frozen: only advance moves the merchant's time, so 29 s is 29 s however slow the machine.
+      await app.http.post('/v1/test-clock/freeze').set(bearer(merchant)).expect(200);
       await openStripe(merchant, '20s');
       await advance(merchant, '29s');
       expect((await health(merchant, 'stripe_sim')).circuit).toBe('open');
