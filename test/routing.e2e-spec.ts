@@ -151,6 +151,22 @@ describe('routing and fallback (e2e)', () => {
       expect(response.body).toMatchObject({ status: 'FAILED', failure_code: 'processing_error', attempts: [{ connector: 'adyen_sim', status: 'failed' }] });
     });
   });
+  describe('latency', () => {
+    it('a call waits its simulated latency without holding a database connection', async () => {
+      const merchant = await createMerchant(app.http, 'latency');
+      await app.http.patch('/v1/connectors/stripe_sim').set(bearer(merchant)).send({ profile: { latency_ms: { p50: 1500, p99: 1500 } } }).expect(200);
+      // More payments than the pool has connections (10 full, 1 embedded): were a connection held
+      // during the wait, the reads below would queue behind the payments until one finished.
+      let settled = 0;
+      const slow = Array.from({ length: 12 }, () => pay(merchant, {}).then((response) => ((settled += 1), response)));
+      for (let i = 0; i < 5; i++) await app.http.get('/v1/connectors/stripe_sim').set(bearer(merchant)).expect(200);
+      expect(settled).toBe(0);
+      for (const response of await Promise.all(slow)) {
+        expect(response.body).toMatchObject({ status: 'CAPTURED', attempts: [{ connector: 'stripe_sim', latency_ms: 1500 }] });
+      }
+    });
+  });
+
   describe('evaluate matches create (property)', () => {
     const ids = ['stripe_sim', 'adyen_sim', 'razorpay_sim', 'paystack_sim'];
     const connectorList = fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1, maxLength: 4 });
