@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CteStatement } from '../database/cte-statement';
 import { queryRows } from '../webhooks/sql-rows';
-import { BREAKER } from './circuit-breaker';
+import { WINDOW_SQL } from './circuit-breaker';
 
 /** One call to a connector, as stored (`payment_attempts`) and shown on the payment. */
 export interface AttemptRecord {
@@ -20,8 +20,6 @@ export interface CallStats {
   failures: number;
   lastError: string | null;
 }
-
-const WINDOW = `make_interval(secs => ${BREAKER.WINDOW_MS / 1000})`;
 
 /** The connector call log (`payment_attempts`): written with the payment, read by the breaker and health. */
 @Injectable()
@@ -50,52 +48,9 @@ export class AttemptsRepository {
       `SELECT count(*) AS calls, count(*) FILTER (WHERE status = 'failed') AS failures,
               (SELECT error FROM payment_attempts WHERE merchant_id = $1 AND connector_id = $2 AND status = 'failed' ORDER BY seq DESC LIMIT 1) AS last_error
          FROM payment_attempts
-        WHERE merchant_id = $1 AND connector_id = $2 AND created_at > $3::timestamptz - ${WINDOW} AND created_at <= $3`,
+        WHERE merchant_id = $1 AND connector_id = $2 AND created_at > $3::timestamptz - ${WINDOW_SQL} AND created_at <= $3`,
       [merchantId, connectorId, now],
     );
     return { calls: Number(row.calls), failures: Number(row.failures), lastError: row.last_error };
-  }
-
-  /** Merchants that have connector rows (the health job visits each on its own clock). */
-  async merchantsWithConnectors(): Promise<string[]> {
-    const rows = await queryRows<{ merchant_id: string }>(this.db.manager, 'SELECT DISTINCT merchant_id FROM connectors');
-    return rows.map((row) => row.merchant_id);
-  }
-
-  /**
-   * The health job's pass for one merchant: stores each stored connector's recent failures and
-   * success rate, and shows an open circuit whose window has passed as half_open (no event: the
-   * probe decides). Returns how many connectors it evaluated.
-   */
-  async refreshHealth(merchantId: string, now: Date): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
-      this.db.manager,
-      `UPDATE connectors c
-          SET health_failures_recent = s.failures,
-              health_success_rate = CASE WHEN s.calls = 0 THEN NULL ELSE (s.calls - s.failures)::float8 / s.calls END,
-              health_checked_at = now(),
-              circuit_state = CASE WHEN c.circuit_state = 'open' AND NOT c.circuit_forced
-                                        AND c.circuit_opened_at <= $2::timestamptz - make_interval(secs => ${BREAKER.OPEN_MS / 1000})
-                                   THEN 'half_open' ELSE c.circuit_state END
-         FROM (SELECT c2.id,
-                      (SELECT count(*) FROM payment_attempts a WHERE a.merchant_id = c2.merchant_id AND a.connector_id = c2.id
-                          AND a.created_at > $2::timestamptz - ${WINDOW} AND a.created_at <= $2) AS calls,
-                      (SELECT count(*) FROM payment_attempts a WHERE a.merchant_id = c2.merchant_id AND a.connector_id = c2.id AND a.status = 'failed'
-                          AND a.created_at > $2::timestamptz - ${WINDOW} AND a.created_at <= $2) AS failures
-                 FROM connectors c2 WHERE c2.merchant_id = $1) s
-        WHERE c.merchant_id = $1 AND c.id = s.id
-        RETURNING c.id`,
-      [merchantId, now],
-    );
-    return rows.length;
-  }
-
-  async healthCheckedAt(merchantId: string, connectorId: string): Promise<Date | null> {
-    const rows = await queryRows<{ health_checked_at: Date | null }>(
-      this.db.manager,
-      'SELECT health_checked_at FROM connectors WHERE merchant_id = $1 AND id = $2',
-      [merchantId, connectorId],
-    );
-    return rows[0]?.health_checked_at ? new Date(rows[0].health_checked_at) : null;
   }
 }

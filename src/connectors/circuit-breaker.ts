@@ -16,6 +16,9 @@ export const BREAKER = Object.freeze({
   PROBE_LEASE_MS: 30_000,
 });
 
+/** The breaker window as a SQL interval. */
+export const WINDOW_SQL = `make_interval(secs => ${BREAKER.WINDOW_MS / 1000})`;
+
 /** The state routing sees: an open circuit whose window has passed is half-open (a probe may go). */
 export function effectiveCircuit(circuit: CircuitSnapshot, now: Date): CircuitState {
   if (circuit.state !== 'open' || circuit.forced) return circuit.state;

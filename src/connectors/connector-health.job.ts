@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
-import { AttemptsRepository } from './attempts.repository';
+import { ConnectorsRepository } from './connectors.repository';
 
 /**
  * The worker's periodic health job: every CONNECTOR_HEALTH_INTERVAL_MS it visits each merchant
@@ -17,7 +17,7 @@ export class ConnectorHealthJob implements OnApplicationBootstrap, OnModuleDestr
   private stopped = false;
 
   constructor(
-    private readonly attempts: AttemptsRepository,
+    private readonly connectors: ConnectorsRepository,
     private readonly clock: ClockService,
     private readonly config: AppConfig,
   ) {}
@@ -38,9 +38,9 @@ export class ConnectorHealthJob implements OnApplicationBootstrap, OnModuleDestr
   /** One pass over every merchant; returns how many connectors it evaluated. */
   async runOnce(): Promise<number> {
     let evaluated = 0;
-    for (const merchantId of await this.attempts.merchantsWithConnectors()) {
+    for (const merchantId of await this.connectors.merchantsWithConnectors()) {
       if (this.stopped) break;
-      evaluated += await this.attempts.refreshHealth(merchantId, await this.clock.now(merchantId));
+      evaluated += await this.connectors.refreshHealth(merchantId, await this.clock.now(merchantId));
     }
     return evaluated;
   }

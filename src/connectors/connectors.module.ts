@@ -12,6 +12,6 @@ import { ConnectorsService } from './connectors.service';
   imports: [EventsModule],
   controllers: [ConnectorsController],
   providers: [ConnectorsService, ConnectorsRepository, AttemptsRepository, CircuitBreakerService, ConnectorCallsService],
-  exports: [ConnectorsService, ConnectorCallsService, AttemptsRepository],
+  exports: [ConnectorsService, ConnectorCallsService, ConnectorsRepository],
 })
 export class ConnectorsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../webhooks/sql-rows';
+import { BREAKER, WINDOW_SQL } from './circuit-breaker';
 import { BUILTIN_CONNECTORS } from './builtin-connectors';
 import { ConnectorProfile, TechnicalError } from './connector.model';
 import { ConnectorRow, fromRow, materializeBuiltinSql, StoredConnector, untouchedBuiltin } from './connector-row';
@@ -68,5 +69,48 @@ export class ConnectorsRepository {
     await manager.query('UPDATE connectors SET outage_until = $3, outage_mode = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2', [
       merchantId, id, outage?.until ?? null, outage?.mode ?? null, now,
     ]);
+  }
+
+  /** Merchants that have connector rows (the health job visits each on its own clock). */
+  async merchantsWithConnectors(): Promise<string[]> {
+    const rows = await queryRows<{ merchant_id: string }>(this.db.manager, 'SELECT DISTINCT merchant_id FROM connectors');
+    return rows.map((row) => row.merchant_id);
+  }
+
+  /**
+   * The health job's pass for one merchant: stores each stored connector's recent failures and
+   * success rate, and shows an open circuit whose window has passed as half_open (no event: the
+   * probe decides). Returns how many connectors it evaluated.
+   */
+  async refreshHealth(merchantId: string, now: Date): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.db.manager,
+      `UPDATE connectors c
+          SET health_failures_recent = s.failures,
+              health_success_rate = CASE WHEN s.calls = 0 THEN NULL ELSE (s.calls - s.failures)::float8 / s.calls END,
+              health_checked_at = now(),
+              circuit_state = CASE WHEN c.circuit_state = 'open' AND NOT c.circuit_forced
+                                        AND c.circuit_opened_at <= $2::timestamptz - make_interval(secs => ${BREAKER.OPEN_MS / 1000})
+                                   THEN 'half_open' ELSE c.circuit_state END
+         FROM (SELECT c2.id,
+                      (SELECT count(*) FROM payment_attempts a WHERE a.merchant_id = c2.merchant_id AND a.connector_id = c2.id
+                          AND a.created_at > $2::timestamptz - ${WINDOW_SQL} AND a.created_at <= $2) AS calls,
+                      (SELECT count(*) FROM payment_attempts a WHERE a.merchant_id = c2.merchant_id AND a.connector_id = c2.id AND a.status = 'failed'
+                          AND a.created_at > $2::timestamptz - ${WINDOW_SQL} AND a.created_at <= $2) AS failures
+                 FROM connectors c2 WHERE c2.merchant_id = $1) s
+        WHERE c.merchant_id = $1 AND c.id = s.id
+        RETURNING c.id`,
+      [merchantId, now],
+    );
+    return rows.length;
+  }
+
+  async healthCheckedAt(merchantId: string, connectorId: string): Promise<Date | null> {
+    const rows = await queryRows<{ health_checked_at: Date | null }>(
+      this.db.manager,
+      'SELECT health_checked_at FROM connectors WHERE merchant_id = $1 AND id = $2',
+      [merchantId, connectorId],
+    );
+    return rows[0]?.health_checked_at ? new Date(rows[0].health_checked_at) : null;
   }
 }

@@ -108,7 +108,7 @@ export class ConnectorsService {
     const now = await this.clock.now(actor.merchantId);
     const [stats, checkedAt] = await Promise.all([
       this.attempts.stats(actor.merchantId, id, now),
-      this.attempts.healthCheckedAt(actor.merchantId, id),
+      this.repository.healthCheckedAt(actor.merchantId, id),
     ]);
     return {
       object: 'connector_health',
