@@ -38,7 +38,11 @@ export class ConnectorsService {
   async list(actor: Actor): Promise<ConnectorListView> {
     const now = await this.clock.now(actor.merchantId);
     const connectors = await this.repository.list(actor.merchantId);
-    return { object: 'list', data: connectors.map((connector) => toConnectorView(connector, effectiveCircuit(connector.circuit, now))) };
+    return {
+      object: 'list',
+      data: connectors.map((connector) => toConnectorView(connector, effectiveCircuit(connector.circuit, now))),
+      has_more: false,
+    };
   }
 
   async get(actor: Actor, id: string): Promise<ConnectorView> {

@@ -46,6 +46,7 @@ export function toConnectorView(connector: Connector, circuit: CircuitState): Co
 export class ConnectorListView {
   @ApiProperty({ enum: ['list'] }) object: 'list';
   @ApiProperty({ type: [ConnectorView] }) data: ConnectorView[];
+  @ApiProperty({ example: false, description: 'Always false: every connector is in one page' }) has_more: false;
 }
 
 export class ConnectorHealthView {
