@@ -20,6 +20,13 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { RoutingModule } from './routing/routing.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AuditModule } from './audit/audit.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StreamModule } from './stream/stream.module';
+import { StreamTokensModule } from './stream-tokens/stream-tokens.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +37,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(connection, config.runMigrations),
         ClockModule,
+        MetricsModule,
         ApiKeysModule,
         MerchantsModule,
         PaymentsModule,
@@ -40,6 +48,13 @@ export class AppModule {
         RateLimitModule,
         EventsModule,
         HealthModule,
+        // Observability (issue 17): timeline, audit log, live streams, metrics, analytics.
+        TimelineModule,
+        AuditModule,
+        StreamTokensModule,
+        StreamModule,
+        MetricsHttpModule,
+        AnalyticsModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
         ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config), ConnectorHealthModule]),
       ],

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
+import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
@@ -10,9 +12,9 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, PaymentsRepository],
+  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}
