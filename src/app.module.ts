@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
+import { TestClockModule } from './clock/test-clock.module';
 import { ConnectorHealthModule } from './connectors/connector-health.module';
 import { ConnectorsModule } from './connectors/connectors.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -19,6 +20,7 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { RoutingModule } from './routing/routing.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
@@ -37,6 +39,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(connection, config.runMigrations),
         ClockModule,
+        SchedulingModule,
+        TestClockModule,
         MetricsModule,
         ApiKeysModule,
         MerchantsModule,

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
 import { RoutingModule } from '../routing/routing.module';
+import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -14,7 +15,7 @@ import { PaymentsService } from './payments.service';
 @Module({
   imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule],
   controllers: [PaymentsController],
-  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository],
+  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -29,6 +30,7 @@ export class RefundsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
+    private readonly clock: ClockService,
   ) {}
 
   /**
@@ -114,7 +116,7 @@ export class RefundsService {
       reason: dto.reason ?? null,
       failureCode: status === 'FAILED' ? REFUND_FAILURE_CODE : null,
       idempotencyKey: actor.idempotencyKey ?? null,
-      createdAt: new Date(),
+      createdAt: await this.clock.now(actor.merchantId, manager),
     } satisfies RefundEntity);
     await manager.insert(RefundEntity, refund);
     return refund;
