@@ -59,6 +59,8 @@ const MERCHANT_ROWS: Record<string, string> = {
   payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
 };
 
+jest.setTimeout(60_000);
+
 describe('isolation on every route with an id (fault)', () => {
   let app: TestApp;
   let db: DataSource;
