@@ -280,6 +280,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the merchant's connectors: the five built-ins (its own copies), then custom ones */
+        get: operations["ConnectorsController_list"];
+        put?: never;
+        /** Add a custom simulated connector */
+        post: operations["ConnectorsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connectors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a connector */
+        get: operations["ConnectorsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Enable/disable a connector or change its profile (latency, technical errors, declines) */
+        patch: operations["ConnectorsController_update"];
+        trace?: never;
+    };
+    "/v1/connectors/{id}/outages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an outage: every call fails technically (mode) for `for` or until `until` (merchant clock) */
+        post: operations["ConnectorsController_startOutage"];
+        /** End the outage now */
+        delete: operations["ConnectorsController_endOutage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connectors/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Circuit state, recent failures and success rate (last 30 s, merchant clock), last error, outage */
+        get: operations["ConnectorsController_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/connectors/{id}/circuit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Force the circuit open (until forced closed) or closed */
+        post: operations["ConnectorsController_forceCircuit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The merchant's routing rules (the documented default until it sets its own) */
+        get: operations["RoutingController_get"];
+        /** Replace the routing rules (validated: connectors must exist, splits sum to 100) */
+        put: operations["RoutingController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routing/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Explain where a payment with this body would go (matching rule, candidates, order); creates nothing */
+        post: operations["RoutingController_evaluate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -696,6 +819,21 @@ export interface components {
                 [key: string]: string;
             };
             /**
+             * @description The payer's country (ISO 3166-1 alpha-2); wins over customer_ip and the card's country.
+             * @example DE
+             */
+            customer_country?: string;
+            /**
+             * @description The payer's IP (v4 or v6): its country (offline table) is the payer country unless customer_country is given.
+             * @example 81.2.69.160
+             */
+            customer_ip?: string;
+            /**
+             * @description Force this connector (400 if it cannot take the payment); skips routing.
+             * @example adyen_sim
+             */
+            connector?: string;
+            /**
              * @description Force an outcome; wins over the test card.
              * @enum {string}
              */
@@ -710,11 +848,36 @@ export interface components {
             exp_month: number;
             /** @example 2030 */
             exp_year: number;
+            /**
+             * @description The card's issuing country (BIN), null when unknown
+             * @example US
+             */
+            country: string | null;
         };
         PaymentMethodView: {
             /** @enum {string} */
             type: "card";
             card: components["schemas"]["CardView"];
+        };
+        AttemptView: {
+            /** @example att_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @example adyen_sim */
+            connector: string;
+            /**
+             * @description failed = technical (timeout, http_5xx, connection_reset, outage): the next connector is tried
+             * @enum {string}
+             */
+            status: "succeeded" | "declined" | "failed";
+            /**
+             * @description The technical error or the decline code
+             * @example null
+             */
+            error: string | null;
+            /** @example 84 */
+            latency_ms: number;
+            /** @enum {string} */
+            reason: "rule" | "default" | "volume_split" | "fallback" | "forced";
         };
         PaymentErrorView: {
             /** @example card_declined */
@@ -748,6 +911,23 @@ export interface components {
             /** @example 0 */
             amount_refunded: number;
             payment_method: components["schemas"]["PaymentMethodView"];
+            /**
+             * @description The connector that answered; null when none could be called
+             * @example stripe_sim
+             */
+            connector: string | null;
+            /** @description Every connector call, in order */
+            attempts: components["schemas"]["AttemptView"][];
+            /**
+             * @description ISO alpha-2; null when unknown
+             * @example US
+             */
+            payer_country: string | null;
+            /**
+             * @description customer_country, customer_ip or the card
+             * @enum {string|null}
+             */
+            payer_country_source: "explicit" | "ip" | "card" | null;
             /** @example null */
             failure_code: string | null;
             /** @example null */
@@ -868,6 +1048,411 @@ export interface components {
             failure_message: string | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
+        };
+        LatencyDto: {
+            /**
+             * @description Median latency (ms).
+             * @example 120
+             */
+            p50: number;
+            /**
+             * @description 99th percentile latency (ms); at least p50.
+             * @example 900
+             */
+            p99: number;
+        };
+        ProfileView: {
+            latency_ms: components["schemas"]["LatencyDto"];
+            /** @example 0 */
+            technical_error_rate: number;
+            /** @enum {string} */
+            technical_error: "timeout" | "http_5xx" | "connection_reset";
+            /** @example 0 */
+            decline_rate: number;
+        };
+        OutageView: {
+            /** @example 2026-12-01T12:05:00.000Z */
+            until: string;
+            /** @enum {string} */
+            mode: "timeout" | "http_5xx" | "connection_reset";
+        };
+        ConnectorView: {
+            /** @example adyen_sim */
+            id: string;
+            /** @enum {string} */
+            object: "connector";
+            /**
+             * @description false for the five built-ins
+             * @example false
+             */
+            custom: boolean;
+            /**
+             * @example [
+             *       "card"
+             *     ]
+             */
+            methods: string[];
+            /**
+             * @description null = all currencies
+             * @example [
+             *       "EUR",
+             *       "USD"
+             *     ]
+             */
+            currencies: string[] | null;
+            /**
+             * @description null = all countries
+             * @example [
+             *       "DE",
+             *       "FR"
+             *     ]
+             */
+            countries: string[] | null;
+            /** @example true */
+            enabled: boolean;
+            profile: components["schemas"]["ProfileView"];
+            /** @description The current or next outage (merchant clock); null when none */
+            outage: components["schemas"]["OutageView"] | null;
+            /**
+             * @example closed
+             * @enum {string}
+             */
+            circuit: "closed" | "open" | "half_open";
+        };
+        ConnectorListView: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["ConnectorView"][];
+            /**
+             * @description Always false: every connector is in one page
+             * @example false
+             */
+            has_more: boolean;
+        };
+        ConnectorProfileDto: {
+            /** @description Latency is drawn from a log-normal fitted to p50 and p99. */
+            latency_ms?: components["schemas"]["LatencyDto"];
+            /**
+             * @description Share of calls that fail technically.
+             * @example 0.05
+             */
+            technical_error_rate?: number;
+            /**
+             * @example timeout
+             * @enum {string}
+             */
+            technical_error?: "timeout" | "http_5xx" | "connection_reset";
+            /**
+             * @description Share of otherwise successful calls the processor declines.
+             * @example 0.02
+             */
+            decline_rate?: number;
+        };
+        CreateConnectorDto: {
+            /**
+             * @description Lower case letters, digits and _, 2-40 characters, starting with a letter; not a built-in id.
+             * @example acme_bank
+             */
+            id: string;
+            /**
+             * @example [
+             *       "card"
+             *     ]
+             */
+            methods: ("card" | "upi" | "mpesa")[];
+            /**
+             * @description ISO 4217 codes; omitted or null = all currencies.
+             * @example [
+             *       "EUR",
+             *       "USD"
+             *     ]
+             */
+            currencies?: string[] | null;
+            /**
+             * @description ISO alpha-2 payer countries; omitted or null = all countries.
+             * @example [
+             *       "DE",
+             *       "FR"
+             *     ]
+             */
+            countries?: string[] | null;
+            /** @default true */
+            enabled: boolean;
+            profile?: components["schemas"]["ConnectorProfileDto"];
+        };
+        UpdateConnectorDto: {
+            /**
+             * @description A disabled connector is never routed to.
+             * @example false
+             */
+            enabled?: boolean;
+            /** @description Merged into the current profile. */
+            profile?: components["schemas"]["ConnectorProfileDto"];
+        };
+        CreateOutageDto: {
+            /**
+             * @description How long, from now on the merchant clock (units ms, s, m, h, d; at most 400d). Give `for` or `until`.
+             * @example 5m
+             */
+            for?: string;
+            /**
+             * @description Until when (merchant clock); must be in the future.
+             * @example 2026-12-01T12:00:00.000Z
+             */
+            until?: string;
+            /**
+             * @description How every call fails while it lasts.
+             * @default http_5xx
+             * @enum {string}
+             */
+            mode: "timeout" | "http_5xx" | "connection_reset";
+        };
+        ConnectorHealthView: {
+            /** @enum {string} */
+            object: "connector_health";
+            /** @example adyen_sim */
+            connector: string;
+            /**
+             * @description open → no calls; half_open → the next call is a probe
+             * @enum {string}
+             */
+            circuit: "closed" | "open" | "half_open";
+            /**
+             * @description Forced open with POST …/circuit (stays open until forced closed)
+             * @example false
+             */
+            forced: boolean;
+            /**
+             * @description Technical failures in the last 30 s (merchant clock)
+             * @example 2
+             */
+            failures_recent: number;
+            /**
+             * @description Share of the last 30 s of calls that did not fail technically; null without calls
+             * @example 0.9
+             */
+            success_rate: number | null;
+            /**
+             * @description Calls in the last 30 s
+             * @example 20
+             */
+            calls_recent: number;
+            /** @example null */
+            opened_at: string | null;
+            /**
+             * @description Error of the latest technical failure
+             * @example timeout
+             */
+            last_error: string | null;
+            /**
+             * @description An outage is active now (merchant clock)
+             * @example false
+             */
+            outage_active: boolean;
+            /** @description When the worker's health job last evaluated this connector (wall clock) */
+            checked_at: string | null;
+        };
+        ForceCircuitDto: {
+            /**
+             * @description open: stays open until forced closed; closed: closes and starts counting afresh.
+             * @enum {string}
+             */
+            state: "open" | "closed";
+        };
+        RuleConditionsDto: {
+            /**
+             * @description Any of these currencies (ISO 4217)
+             * @example [
+             *       "EUR",
+             *       "GBP"
+             *     ]
+             */
+            currency?: string[];
+            /**
+             * @description Any of these payer countries (ISO alpha-2); an unknown payer country matches none
+             * @example [
+             *       "DE",
+             *       "FR"
+             *     ]
+             */
+            country?: string[];
+            /**
+             * @example [
+             *       "card"
+             *     ]
+             */
+            method?: ("card" | "upi" | "mpesa")[];
+            /**
+             * @example [
+             *       "visa",
+             *       "mastercard"
+             *     ]
+             */
+            card_brand?: string[];
+            /**
+             * @description amount ≥ this (minor units)
+             * @example 100000
+             */
+            amount_gte?: number;
+            /**
+             * @description amount < this (minor units)
+             * @example 500000
+             */
+            amount_lt?: number;
+        };
+        SplitDto: {
+            /** @example adyen_sim */
+            connector: string;
+            /** @example 70 */
+            percent: number;
+        };
+        RuleActionDto: {
+            /** @enum {string} */
+            type: "priority" | "volume_split";
+            /**
+             * @description priority: try in this order
+             * @example [
+             *       "adyen_sim",
+             *       "stripe_sim"
+             *     ]
+             */
+            connectors?: string[];
+            /** @description volume_split: integer percents summing to 100; by hash of the payment id */
+            splits?: components["schemas"]["SplitDto"][];
+        };
+        RoutingRuleDto: {
+            /** @description All given conditions must hold; {} matches every payment */
+            if: components["schemas"]["RuleConditionsDto"];
+            then: components["schemas"]["RuleActionDto"];
+        };
+        RoutingView: {
+            /** @enum {string} */
+            object: "routing";
+            rules: components["schemas"]["RoutingRuleDto"][];
+            /**
+             * @example [
+             *       "razorpay_sim",
+             *       "mpesa_sim",
+             *       "paystack_sim",
+             *       "adyen_sim",
+             *       "stripe_sim"
+             *     ]
+             */
+            default: string[];
+            /** @example 3 */
+            max_attempts: number;
+        };
+        PutRoutingDto: {
+            /** @description Evaluated in order; the first match decides */
+            rules: components["schemas"]["RoutingRuleDto"][];
+            /**
+             * @description When no rule matches
+             * @example [
+             *       "adyen_sim",
+             *       "stripe_sim"
+             *     ]
+             */
+            default: string[];
+            /**
+             * @default 3
+             * @example 3
+             */
+            max_attempts: number;
+        };
+        EvaluateRoutingDto: {
+            /**
+             * @description Delay the response by this many ms (0-30000).
+             * @example 0
+             */
+            simulate_delay_ms?: number;
+            /**
+             * @description Positive integer in minor units (2000 = $20.00).
+             * @example 2000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 code, any case; answered in upper case.
+             * @example usd
+             */
+            currency: string;
+            /**
+             * @default automatic
+             * @enum {string}
+             */
+            capture_method: "automatic" | "manual";
+            /**
+             * @description A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.
+             * @example pm_card_visa
+             */
+            payment_method?: components["schemas"]["PaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
+            /** @example Order #1234 */
+            description?: string;
+            /** @example jane@example.com */
+            customer_email?: string;
+            /**
+             * @example {
+             *       "order_id": "1234"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+            /**
+             * @description The payer's country (ISO 3166-1 alpha-2); wins over customer_ip and the card's country.
+             * @example DE
+             */
+            customer_country?: string;
+            /**
+             * @description The payer's IP (v4 or v6): its country (offline table) is the payer country unless customer_country is given.
+             * @example 81.2.69.160
+             */
+            customer_ip?: string;
+            /**
+             * @description Force this connector (400 if it cannot take the payment); skips routing.
+             * @example adyen_sim
+             */
+            connector?: string;
+            /**
+             * @description Force an outcome; wins over the test card.
+             * @enum {string}
+             */
+            simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout";
+            /**
+             * @description The id the volume split hashes; a fresh one when omitted.
+             * @example pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            payment_id?: string;
+        };
+        CandidateView: {
+            /** @example adyen_sim */
+            connector: string;
+            /** @example false */
+            eligible: boolean;
+            /** @enum {string} */
+            reason?: "unknown_connector" | "disabled" | "method_unsupported" | "currency_unsupported" | "country_unsupported" | "circuit_open";
+        };
+        RoutingEvaluationView: {
+            /** @enum {string} */
+            object: "routing_evaluation";
+            /**
+             * @description Index of the matching rule; null = default (or a forced connector)
+             * @example 0
+             */
+            rule: number | null;
+            /** @description Every connector considered, in order, with why it is not eligible */
+            candidates: components["schemas"]["CandidateView"][];
+            /**
+             * @description The connectors create would call, in order (cut to max_attempts)
+             * @example [
+             *       "adyen_sim",
+             *       "stripe_sim"
+             *     ]
+             */
+            order: string[];
+            /** @example DE */
+            payer_country: string | null;
+            /** @enum {string|null} */
+            payer_country_source: "explicit" | "ip" | "card" | null;
         };
         EventView: {
             /** @example evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -1226,7 +1811,7 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            enabled_events: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "refund.succeeded" | "refund.failed")[];
+            enabled_events: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (staging) */
             description?: string;
         };
@@ -1267,7 +1852,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            enabled_events?: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "refund.succeeded" | "refund.failed")[];
+            enabled_events?: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (production) */
             description?: string | null;
             /**
@@ -3022,6 +3607,1073 @@ export interface operations {
             };
             /** @description No such object for this merchant. Codes: resource_missing. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorListView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConnectorDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConnectorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_startOutage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOutageDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_endOutage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorHealthView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ConnectorsController_forceCircuit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForceCircuitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorHealthView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RoutingController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RoutingController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRoutingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RoutingController_evaluate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateRoutingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingEvaluationView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -86,3 +86,45 @@ export function refundPayment(body: Partial<CreateRefundBody> = {}): RecipeStep 
     },
   };
 }
+
+/** An outage on a connector for `for` (merchant clock): every call to it fails technically meanwhile. */
+export function connectorOutage(connector: string, body: Schemas['CreateOutageDto'] = { for: '1m', mode: 'http_5xx' }): RecipeStep {
+  return {
+    name: 'outage',
+    method: 'post',
+    route: '/v1/connectors/{id}/outages',
+    body,
+    run: async (client, payload) => {
+      unwrap(`POST /v1/connectors/${connector}/outages`, await client.POST('/v1/connectors/{id}/outages', { params: { path: { id: connector } }, body: payload as Schemas['CreateOutageDto'] }));
+      return {};
+    },
+  };
+}
+
+/** Ends a connector's outage (so a recipe leaves the merchant's connectors as it found them). */
+export function endConnectorOutage(connector: string): RecipeStep {
+  return {
+    name: 'end_outage',
+    method: 'post',
+    route: '/v1/connectors/{id}/outages',
+    body: {},
+    run: async (client) => {
+      unwrap(`DELETE /v1/connectors/${connector}/outages`, await client.DELETE('/v1/connectors/{id}/outages', { params: { path: { id: connector } } }));
+      return {};
+    },
+  };
+}
+
+/** Forces a connector's circuit open or closed. */
+export function forceCircuit(connector: string, state: 'open' | 'closed', name: string = state): RecipeStep {
+  return {
+    name,
+    method: 'post',
+    route: '/v1/connectors/{id}/circuit',
+    body: { state },
+    run: async (client, payload) => {
+      unwrap(`POST /v1/connectors/${connector}/circuit`, await client.POST('/v1/connectors/{id}/circuit', { params: { path: { id: connector } }, body: payload as Schemas['ForceCircuitDto'] }));
+      return {};
+    },
+  };
+}

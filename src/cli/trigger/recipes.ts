@@ -1,4 +1,4 @@
-import { cancelPayment, createPayment, RecipeStep, refundPayment } from './recipe-steps';
+import { cancelPayment, card, connectorOutage, createPayment, endConnectorOutage, forceCircuit, RecipeStep, refundPayment } from './recipe-steps';
 
 export interface Recipe {
   description: string;
@@ -20,4 +20,10 @@ export const RECIPES: Record<string, Recipe> = {
   'payment.refunded': { description: 'a payment, then a full refund', steps: [createPayment(), refundPayment()] },
   'refund.succeeded': { description: 'a payment, then a full refund', steps: [createPayment(), refundPayment()] },
   'refund.failed': { description: 'a payment, then a refund with simulate refund_failure', steps: [createPayment(), refundPayment({ simulate: 'refund_failure' })] },
+  'payment.attempt_failed': {
+    description: 'an outage on adyen_sim, a EUR card from Germany (falls back to stripe_sim), the outage ended',
+    steps: [connectorOutage('adyen_sim'), createPayment({ currency: 'eur', payment_method: card('4000002760000016') }), endConnectorOutage('adyen_sim')],
+  },
+  'connector.circuit_opened': { description: "stripe_sim's circuit forced open, then closed again", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },
+  'connector.circuit_closed': { description: "stripe_sim's circuit forced open, then closed", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },
 };
