@@ -6,6 +6,7 @@ import { ClockModule } from './clock/clock.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
@@ -35,6 +36,7 @@ export class AppModule {
         RateLimitModule,
         EventsModule,
         HealthModule,
+        DashboardModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
         ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
       ],

@@ -1,0 +1,60 @@
+// Connectors (simulated processors): health and circuit, start an outage, force the circuit.
+import { api } from './api.mjs';
+import { badge, debounce, fields, h, loader, messageArea, runAction, section, uid } from './dom.mjs';
+
+export function connectorsView() {
+  const results = h('div', { class: 'results' });
+  const load = loader(results, 'Connectors', async () => {
+    const list = await api('GET', '/v1/connectors');
+    if (list.data.length === 0) return h('p', { class: 'empty' }, 'No connectors.');
+    return h('ul', { class: 'cards' }, list.data.map(connectorCard));
+  });
+  const element = section('Connectors', h('button', { type: 'button', onclick: () => load() }, 'Refresh'), results);
+  const refreshSoon = debounce(load);
+  const onEvent = (event) => {
+    if (event.type.startsWith('connector.')) refreshSoon();
+  };
+  return { element, load, onEvent, dispose: refreshSoon.cancel };
+}
+
+function connectorCard(connector) {
+  const id = connector.id;
+  const message = messageArea();
+  const health = h('div', { class: 'health' });
+  const loadHealth = loader(health, 'Health', async () => healthFields(await api('GET', `/v1/connectors/${id}/health`)));
+  const act = (button, path, body, text) => runAction(button, message, async () => {
+    await api('POST', `/v1/connectors/${id}/${path}`, body);
+    void loadHealth();
+    return text;
+  });
+  const duration = h('input', { id: uid(`outage-${id}`), value: '5m', required: true, size: '6', pattern: '\\d+(ms|s|m|h|d)', autocomplete: 'off' });
+  const outage = h('button', { type: 'submit' }, 'Start outage');
+  const open = h('button', { type: 'button' }, 'Force circuit open');
+  const close = h('button', { type: 'button' }, 'Force circuit closed');
+  open.addEventListener('click', () => act(open, 'circuit', { state: 'open' }, `${id}: circuit forced open.`));
+  close.addEventListener('click', () => act(close, 'circuit', { state: 'closed' }, `${id}: circuit forced closed.`));
+  const startOutage = (event) => {
+    event.preventDefault();
+    void act(outage, 'outages', { for: duration.value.trim() }, `${id}: outage started for ${duration.value.trim()}.`);
+  };
+  void loadHealth();
+  const titleId = uid('connector');
+  return h('li', { class: 'card', 'aria-labelledby': titleId, 'data-connector': id },
+    h('h3', { id: titleId }, id, ' ', badge(connector.enabled === false ? 'disabled' : 'enabled')),
+    h('p', { class: 'hint' }, describeSupport(connector)),
+    health,
+    h('form', { class: 'toolbar', onsubmit: startOutage, 'aria-label': `Outage for ${id}` },
+      h('label', { for: duration.id }, 'Outage for'), duration, outage),
+    h('p', { class: 'toolbar' }, open, close),
+    message.element);
+}
+
+function describeSupport(connector) {
+  const list = (values) => (Array.isArray(values) && values.length ? values.join(', ') : 'all');
+  return `Methods: ${list(connector.methods)} · currencies: ${list(connector.currencies)} · countries: ${list(connector.countries)}`;
+}
+
+function healthFields(health) {
+  const { circuit, ...rest } = health;
+  return [h('p', {}, 'Circuit ', badge(circuit)), fields(rest, ['object', 'connector', 'id'])];
+}
