@@ -1,5 +1,8 @@
 import { startTestApp, TestApp } from './support/test-app';
 
+// Embedded mode boots PGlite and runs every migration first: slow on a loaded machine.
+jest.setTimeout(30_000);
+
 /** What the browser is served; the browser suite (test/browser, npm run test:browser) drives the page itself. */
 describe('dashboard files (e2e)', () => {
   let app: TestApp;

@@ -96,11 +96,11 @@ export function loadFailure(what, error) {
 
 /**
  * A table with a caption. columns: [{ label, cell(row) → node|string }].
- * Wrapped so it scrolls sideways on a phone instead of breaking the layout.
+ * On a phone the CSS turns each row into a card, each cell labelled by its column (data-label).
  */
 export function table(caption, columns, rows, empty = 'Nothing here yet.') {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+  return h('div', { class: 'table-wrap' },
     h('table', {},
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col' }, column.label)))),
