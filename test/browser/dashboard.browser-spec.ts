@@ -176,7 +176,11 @@ describe('dashboard in Chromium (browser)', () => {
     expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.circuit).toBe('closed');
     await card.getByLabel('Outage for').fill('5m');
     await card.getByRole('button', { name: 'Start outage' }).click();
-    await card.getByRole('status').filter({ hasText: 'outage started for 5m' }).waitFor();
+    await card.getByRole('status').filter({ hasText: 'started for 5m' }).waitFor();
+    expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.outage_active).toBe(true);
+    await card.getByRole('button', { name: 'End outage' }).click();
+    await card.getByRole('status').filter({ hasText: 'outage ended' }).waitFor();
+    expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.outage_active).toBe(false);
   });
 
   test('reviews: an elevated-risk payment opens a review that can be approved', async () => {

@@ -3,6 +3,8 @@ import { api, query } from './api.mjs';
 import { fields, formatTime, h, loader, pager, section, table, uid } from './dom.mjs';
 
 const PAGE_SIZE = 20;
+// What GET /v1/audit-logs?kind= accepts.
+const KINDS = ['api_key', 'webhook_endpoint', 'routing', 'rule', 'connector', 'clock', 'scenario'];
 const state = { kind: '', cursors: [] };
 
 export function auditView() {
@@ -11,7 +13,9 @@ export function auditView() {
     const page = await api('GET', `/v1/audit-logs${query({ limit: PAGE_SIZE, kind: state.kind, starting_after: state.cursors.at(-1) })}`);
     return [auditTable(page.data), pager('Audit log', state.cursors, page, load)];
   });
-  const kind = h('input', { id: uid('audit-kind'), value: state.kind, autocomplete: 'off', placeholder: 'e.g. webhook_endpoint' });
+  const kind = h('select', { id: uid('audit-kind') },
+    h('option', { value: '' }, 'All'),
+    KINDS.map((value) => h('option', { value, selected: value === state.kind }, value)));
   const submit = (event) => {
     event.preventDefault();
     state.kind = kind.value.trim();
@@ -27,17 +31,13 @@ export function auditView() {
 
 function auditTable(entries) {
   return table('Configuration changes, newest first', [
-    { label: 'When', cell: (e) => formatTime(e.at ?? e.created_at) },
-    { label: 'Kind', cell: (e) => e.kind ?? '—' },
-    { label: 'Action', cell: (e) => e.action ?? '—' },
-    { label: 'Actor', cell: (e) => actorOf(e) },
-    { label: 'IP', cell: (e) => e.client_ip ?? e.ip ?? '—' },
-    { label: 'Details', cell: (e) => h('details', {}, h('summary', {}, 'Show'), fields(e)) },
+    { label: 'When', cell: (e) => formatTime(e.created_at) },
+    { label: 'Kind', cell: (e) => e.kind },
+    { label: 'Action', cell: (e) => e.action },
+    { label: 'Object', cell: (e) => (e.object_id ? h('code', {}, e.object_id) : '—') },
+    { label: 'Actor', cell: (e) => (e.actor?.api_key_id ? h('code', {}, e.actor.api_key_id) : '—') },
+    { label: 'IP', cell: (e) => e.actor?.ip ?? '—' },
+    { label: 'Details', cell: (e) => h('details', {}, h('summary', {}, 'Show'), fields({ ...e.details, request_id: e.actor?.request_id, user_agent: e.actor?.user_agent })) },
   ], entries, 'No configuration changes recorded.');
 }
 
-function actorOf(entry) {
-  const actor = entry.actor_key_id ?? entry.actor ?? entry.api_key_id;
-  if (!actor) return '—';
-  return typeof actor === 'string' ? actor : (actor.api_key_id ?? actor.id ?? JSON.stringify(actor));
-}

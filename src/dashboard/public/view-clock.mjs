@@ -18,12 +18,12 @@ export function clockView() {
     show(clock);
     return done(clock);
   };
-  const by = h('input', { id: 'clock-by', required: true, value: '1h', pattern: '\\d+(ms|s|m|h|d)', autocomplete: 'off', 'aria-describedby': 'clock-by-help' });
+  const by = h('input', { id: 'clock-by', required: true, value: '1h', pattern: '[1-9][0-9]*(ms|s|m|h|d)', autocomplete: 'off', 'aria-describedby': 'clock-by-help' });
   const advance = h('button', { type: 'submit' }, 'Advance');
   const freeze = h('button', { type: 'button' }, 'Freeze');
   const unfreeze = h('button', { type: 'button' }, 'Unfreeze');
-  freeze.addEventListener('click', () => runAction(freeze, message, post('/v1/test-clock/freeze', {}, () => 'Clock frozen.')));
-  unfreeze.addEventListener('click', () => runAction(unfreeze, message, post('/v1/test-clock/unfreeze', {}, () => 'Clock follows the wall clock again.')));
+  freeze.addEventListener('click', () => runAction(freeze, message, post('/v1/test-clock/freeze', undefined, () => 'Clock frozen.')));
+  unfreeze.addEventListener('click', () => runAction(unfreeze, message, post('/v1/test-clock/unfreeze', undefined, () => 'Clock follows the wall clock again.')));
   const submit = (event) => {
     event.preventDefault();
     void runAction(advance, message, post('/v1/test-clock/advance', { by: by.value.trim() }, (clock) => `Advanced by ${by.value.trim()}: now ${formatTime(clock.now)}.`));

@@ -1,6 +1,6 @@
 // Connectors (simulated processors): health and circuit, start an outage, force the circuit.
 import { api } from './api.mjs';
-import { badge, debounce, fields, h, loader, messageArea, runAction, section, uid } from './dom.mjs';
+import { badge, debounce, fields, formatTime, h, loader, messageArea, runAction, section, uid } from './dom.mjs';
 
 export function connectorsView() {
   const results = h('div', { class: 'results' });
@@ -17,25 +17,31 @@ export function connectorsView() {
   return { element, load, onEvent, dispose: refreshSoon.cancel };
 }
 
+const OUTAGE_MODES = ['http_5xx', 'timeout', 'connection_reset'];
+
 function connectorCard(connector) {
   const id = connector.id;
   const message = messageArea();
   const health = h('div', { class: 'health' });
   const loadHealth = loader(health, 'Health', async () => healthFields(await api('GET', `/v1/connectors/${id}/health`)));
-  const act = (button, path, body, text) => runAction(button, message, async () => {
-    await api('POST', `/v1/connectors/${id}/${path}`, body);
+  const act = (button, method, path, body, text) => runAction(button, message, async () => {
+    const answer = await api(method, `/v1/connectors/${id}/${path}`, body);
     void loadHealth();
-    return text;
+    return text(answer);
   });
-  const duration = h('input', { id: uid(`outage-${id}`), value: '5m', required: true, size: '6', pattern: '\\d+(ms|s|m|h|d)', autocomplete: 'off' });
-  const outage = h('button', { type: 'submit' }, 'Start outage');
+  const duration = h('input', { id: uid(`outage-${id}`), value: '5m', required: true, size: '6', pattern: '[1-9][0-9]*(ms|s|m|h|d)', autocomplete: 'off' });
+  const mode = h('select', { id: uid(`outage-mode-${id}`) }, OUTAGE_MODES.map((value) => h('option', { value }, value)));
+  const start = h('button', { type: 'submit' }, 'Start outage');
+  const end = h('button', { type: 'button' }, 'End outage');
   const open = h('button', { type: 'button' }, 'Force circuit open');
   const close = h('button', { type: 'button' }, 'Force circuit closed');
-  open.addEventListener('click', () => act(open, 'circuit', { state: 'open' }, `${id}: circuit forced open.`));
-  close.addEventListener('click', () => act(close, 'circuit', { state: 'closed' }, `${id}: circuit forced closed.`));
+  end.addEventListener('click', () => act(end, 'DELETE', 'outages', undefined, () => `${id}: outage ended.`));
+  open.addEventListener('click', () => act(open, 'POST', 'circuit', { state: 'open' }, () => `${id}: circuit forced open.`));
+  close.addEventListener('click', () => act(close, 'POST', 'circuit', { state: 'closed' }, () => `${id}: circuit forced closed.`));
   const startOutage = (event) => {
     event.preventDefault();
-    void act(outage, 'outages', { for: duration.value.trim() }, `${id}: outage started for ${duration.value.trim()}.`);
+    const body = { for: duration.value.trim(), mode: mode.value };
+    void act(start, 'POST', 'outages', body, (answer) => `${id}: outage (${body.mode}) started for ${body.for}${answer?.outage ? `, until ${formatTime(answer.outage.until)}` : ''}.`);
   };
   void loadHealth();
   const titleId = uid('connector');
@@ -44,7 +50,8 @@ function connectorCard(connector) {
     h('p', { class: 'hint' }, describeSupport(connector)),
     health,
     h('form', { class: 'toolbar', onsubmit: startOutage, 'aria-label': `Outage for ${id}` },
-      h('label', { for: duration.id }, 'Outage for'), duration, outage),
+      h('label', { for: duration.id }, 'Outage for'), duration,
+      h('label', { for: mode.id }, 'Mode'), mode, start, end),
     h('p', { class: 'toolbar' }, open, close),
     message.element);
 }
@@ -56,5 +63,6 @@ function describeSupport(connector) {
 
 function healthFields(health) {
   const { circuit, ...rest } = health;
-  return [h('p', {}, 'Circuit ', badge(circuit)), fields(rest, ['object', 'connector', 'id'])];
+  return [h('p', {}, 'Circuit ', badge(circuit), health.forced ? ' (forced)' : '', health.outage_active ? ' · outage now' : ''),
+    fields(rest, ['object', 'connector', 'id', 'forced'])];
 }

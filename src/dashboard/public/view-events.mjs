@@ -83,7 +83,7 @@ function deliveriesTable(list) {
   ], list.data, 'No webhook deliveries for this event (no endpoint subscribed).');
 }
 
-function attemptsList(attempts) {
+export function attemptsList(attempts) {
   if (attempts.length === 0) return 'none yet';
   return h('ol', { class: 'attempts' }, attempts.map((a) => h('li', {},
     `#${a.attempt} ${formatTime(a.at)} → ${a.response_status ?? 'no response'}`,

@@ -2,7 +2,7 @@
 import { api } from './api.mjs';
 import { badge, debounce, fields, formatMoney, formatTime, h, loader, section } from './dom.mjs';
 import { paymentIdOf } from './live.mjs';
-import { eventList } from './view-events.mjs';
+import { attemptsList, eventList } from './view-events.mjs';
 
 const SUMMARY_FIELDS = ['status', 'amount', 'currency', 'amount_captured', 'amount_refunded', 'capture_method', 'connector',
   'failure_code', 'failure_message', 'cancellation_reason', 'customer_email', 'description', 'created_at', 'updated_at'];
@@ -47,14 +47,15 @@ function timelineItem(entry) {
     h('time', { datetime: entry.at }, formatTime(entry.at)), ' ',
     h('span', { class: 'kind' }, entry.type), ' ',
     h('span', { class: 'what' }, describe(entry)),
-    h('details', {}, h('summary', {}, 'Details'), fields(entry, ['type', 'at'])));
+    h('details', {}, h('summary', {}, 'Details'), fields(entry, ['type', 'at', 'attempts']),
+      Array.isArray(entry.attempts) ? attemptsList(entry.attempts) : null));
 }
 
 /** One line per entry; every field is also under Details. */
 function describe(entry) {
   switch (entry.type) {
     case 'transition':
-      return `${entry.from ?? 'new'} → ${entry.to}${actor(entry)}`;
+      return `${entry.from ?? 'new'} → ${entry.to}${actor(entry)}${entry.ip ? ` from ${entry.ip}` : ''}`;
     case 'attempt':
       return [entry.connector, entry.status, entry.error, entry.latency_ms !== undefined ? `${entry.latency_ms} ms` : null].filter(Boolean).join(' · ');
     case 'event':

@@ -40,7 +40,7 @@ function reviewsTable(reviews, message, reload) {
 function approveButton(review, message, reload) {
   const button = h('button', { type: 'button', 'aria-label': `Approve ${review.id}` }, 'Approve');
   button.addEventListener('click', () => runAction(button, message, async () => {
-    await api('POST', `/v1/reviews/${review.id}/approve`, {});
+    await api('POST', `/v1/reviews/${review.id}/approve`);
     reload();
     return `Approved ${review.id}.`;
   }));
