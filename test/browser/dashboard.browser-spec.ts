@@ -167,14 +167,14 @@ describe('dashboard in Chromium (browser)', () => {
     const connectors = await openPanel('Connectors');
     if (!(await hasRoute('get', '/v1/connectors'))) return unavailable(connectors);
     const card = connectors.locator('li[data-connector="stripe_sim"]');
-    await card.getByText('Circuit').waitFor();
+    await card.locator('.health .badge').filter({ hasText: 'closed' }).waitFor();
     await card.getByRole('button', { name: 'Force circuit open' }).click();
     await card.getByRole('status').filter({ hasText: 'circuit forced open' }).waitFor();
     expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.circuit).toBe('open');
     await card.getByRole('button', { name: 'Force circuit closed' }).click();
     await card.getByRole('status').filter({ hasText: 'circuit forced closed' }).waitFor();
     expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.circuit).toBe('closed');
-    await card.getByLabel('Outage for').fill('5m');
+    await card.getByRole('textbox', { name: 'Outage for' }).fill('5m');
     await card.getByRole('button', { name: 'Start outage' }).click();
     await card.getByRole('status').filter({ hasText: 'started for 5m' }).waitFor();
     expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.outage_active).toBe(true);

@@ -3,23 +3,26 @@ import { api } from './api.mjs';
 import { badge, debounce, fields, formatTime, h, loader, messageArea, runAction, section, uid } from './dom.mjs';
 
 export function connectorsView() {
+  // Each card's health loader: a circuit event refreshes the health panels, not the cards (their messages stay).
+  const healthLoaders = new Set();
   const results = h('div', { class: 'results' });
   const load = loader(results, 'Connectors', async () => {
     const list = await api('GET', '/v1/connectors');
+    healthLoaders.clear();
     if (list.data.length === 0) return h('p', { class: 'empty' }, 'No connectors.');
-    return h('ul', { class: 'cards' }, list.data.map(connectorCard));
+    return h('ul', { class: 'cards' }, list.data.map((connector) => connectorCard(connector, healthLoaders)));
   });
   const element = section('Connectors', h('button', { type: 'button', onclick: () => load() }, 'Refresh'), results);
-  const refreshSoon = debounce(load);
+  const refreshHealth = debounce(() => healthLoaders.forEach((loadHealth) => loadHealth()));
   const onEvent = (event) => {
-    if (event.type.startsWith('connector.')) refreshSoon();
+    if (event.type.startsWith('connector.')) refreshHealth();
   };
-  return { element, load, onEvent, dispose: refreshSoon.cancel };
+  return { element, load, onEvent, dispose: refreshHealth.cancel };
 }
 
 const OUTAGE_MODES = ['http_5xx', 'timeout', 'connection_reset'];
 
-function connectorCard(connector) {
+function connectorCard(connector, healthLoaders) {
   const id = connector.id;
   const message = messageArea();
   const health = h('div', { class: 'health' });
@@ -43,6 +46,7 @@ function connectorCard(connector) {
     const body = { for: duration.value.trim(), mode: mode.value };
     void act(start, 'POST', 'outages', body, (answer) => `${id}: outage (${body.mode}) started for ${body.for}${answer?.outage ? `, until ${formatTime(answer.outage.until)}` : ''}.`);
   };
+  healthLoaders.add(loadHealth);
   void loadHealth();
   const titleId = uid('connector');
   return h('li', { class: 'card', 'aria-labelledby': titleId, 'data-connector': id },

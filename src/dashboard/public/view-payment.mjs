@@ -61,7 +61,8 @@ function describe(entry) {
     case 'event':
       return [entry.event_type ?? entry.event?.type ?? entry.name, entry.event_id ?? entry.id].filter(Boolean).join(' · ');
     case 'delivery':
-      return [entry.endpoint_id, entry.status, Array.isArray(entry.attempts) ? `${entry.attempts.length} attempt(s)` : null].filter(Boolean).join(' · ');
+      return [`${entry.event_id ?? 'event'} → ${entry.endpoint_id ?? 'endpoint'}`, entry.status,
+        Array.isArray(entry.attempts) ? `${entry.attempts.length} attempt(s)` : null].filter(Boolean).join(' · ');
     case 'review':
       return [entry.status, entry.reason, entry.closed_reason].filter(Boolean).join(' · ');
     default:
