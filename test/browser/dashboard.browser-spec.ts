@@ -244,15 +244,43 @@ describe('dashboard in Chromium (browser)', () => {
   });
 
   test('writes the README screenshot (docs/dashboard.png) at 1280 px', async () => {
+    // A fresh merchant with a few varied payments, made while signed in so the live feed fills up.
     await page().setViewportSize(DESKTOP);
-    await createPayment({ capture_method: 'manual', description: 'awaiting capture' });
-    await createPayment({ amount: 129900, currency: 'eur', simulate: 'insufficient_funds' });
-    await createPayment({ amount: 4200, currency: 'gbp' });
-    await page().goto(`${server.baseUrl}/#/payments`);
-    await section('Payments').getByRole('button', { name: 'Refresh' }).click();
-    await section('Payments').locator('tbody .badge', { hasText: 'AUTHORIZED' }).waitFor();
+    const shop = await createMerchant(http(), 'Acme Store');
+    await page().getByRole('button', { name: 'Sign out' }).click();
+    await page().getByLabel('API key').fill(shop.key);
+    await page().getByRole('button', { name: 'Sign in' }).click();
+    await page().getByText('Signed in as Acme Store').waitFor();
+    const live = await hasRoute('post', '/v1/stream-tokens');
+    if (live) await page().locator('#live-status[data-state="live"]').waitFor();
+    const ids = await seedShowcase(shop);
+    const list = section('Payments');
+    if (!live) await list.getByRole('button', { name: 'Refresh' }).click();
+    for (const id of ids) await list.getByRole('link', { name: id }).waitFor();
+    await eventually(async () => ((await list.locator('tbody .badge', { hasText: /^REFUNDED$/ }).count()) === 1 ? true : undefined));
     await page().screenshot({ path: README_SCREENSHOT });
   });
+
+  /** Payments in most states, in several currencies. Returns their ids. */
+  async function seedShowcase(shop: TestMerchant): Promise<string[]> {
+    const create = async (body: Record<string, unknown>) =>
+      (await http().post('/v1/payments').set(bearer(shop)).send({ description: 'showcase', ...body }).expect(201)).body.id as string;
+    const post = (path: string, body: Record<string, unknown> = {}) => http().post(path).set(bearer(shop)).send(body).expect((r) => expect(r.status).toBeLessThan(300));
+    const ids = [
+      await create({ amount: 2000, currency: 'usd' }),
+      await create({ amount: 129900, currency: 'eur', simulate: 'insufficient_funds' }),
+      await create({ amount: 5000, currency: 'eur', capture_method: 'manual' }),
+      await create({ amount: 4200, currency: 'gbp' }),
+      await create({ amount: 15000, currency: 'jpy' }),
+      await create({ amount: 899, currency: 'usd', simulate: 'card_declined' }),
+      await create({ amount: 250000, currency: 'inr', capture_method: 'manual' }),
+      await create({ amount: 7500, currency: 'usd' }),
+    ];
+    await post(`/v1/payments/${ids[2]}/capture`, { amount: 3000 });
+    await post(`/v1/payments/${ids[3]}/refunds`, { amount: 1000 });
+    await post(`/v1/payments/${ids[7]}/refunds`);
+    return ids;
+  }
 
   test('sign out forgets the key', async () => {
     await page().getByRole('button', { name: 'Sign out' }).click();
