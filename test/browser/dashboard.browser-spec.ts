@@ -195,6 +195,27 @@ describe('dashboard in Chromium (browser)', () => {
     expect(list.body.data.find((review: { payment_id: string }) => review.payment_id === reviewed.id)).toMatchObject({ status: 'closed', closed_reason: 'approved' });
   });
 
+  test('events: filter by type', async () => {
+    const events = await openPanel('Events');
+    await events.getByLabel('Type').selectOption('payment.failed');
+    await eventually(async () => {
+      const types = await events.locator('li.event .event-head strong').allInnerTexts();
+      return types.length > 0 && types.every((type) => type === 'payment.failed') ? true : undefined;
+    });
+    await events.getByLabel('Type').selectOption('');
+    await events.locator('li.event .event-head strong', { hasText: 'payment.captured' }).first().waitFor();
+  });
+
+  test('audit log: configuration changes with the actor key and IP', async () => {
+    const audit = await openPanel('Audit log');
+    if (!(await hasRoute('get', '/v1/audit-logs'))) return unavailable(audit);
+    await audit.getByLabel('Kind').selectOption('webhook_endpoint');
+    const row = audit.getByRole('row').filter({ hasText: 'webhook_endpoint' }).filter({ hasText: 'created' }).first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain(merchant.apiKeyId);
+    expect(await row.innerText()).toContain('127.0.0.1');
+  });
+
   test('every panel loads without an uncaught error (or says its feature is not here yet)', async () => {
     for (const name of ['Events', 'Webhook endpoints', 'Audit log', 'Payments']) {
       const panel = await openPanel(name);

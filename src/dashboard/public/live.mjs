@@ -7,7 +7,7 @@ const MAX_ITEMS = 50;
 const RECONNECT_MS = 3000;
 // Servers may name each SSE message after its event type; EventSource only hands named messages
 // to listeners registered for that name, so listen for every type the sandbox emits (and unnamed ones).
-const EVENT_TYPES = [
+export const EVENT_TYPES = [
   'payment.created', 'payment.requires_action', 'payment.processing', 'payment.authorized', 'payment.captured',
   'payment.partially_refunded', 'payment.refunded', 'payment.failed', 'payment.canceled', 'payment.attempt_failed',
   'payment.refund_reverted', 'refund.pending', 'refund.succeeded', 'refund.failed', 'review.opened', 'review.closed',

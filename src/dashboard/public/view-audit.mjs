@@ -13,18 +13,12 @@ export function auditView() {
     const page = await api('GET', `/v1/audit-logs${query({ limit: PAGE_SIZE, kind: state.kind, starting_after: state.cursors.at(-1) })}`);
     return [auditTable(page.data), pager('Audit log', state.cursors, page, load)];
   });
-  const kind = h('select', { id: uid('audit-kind') },
+  const kind = h('select', { id: uid('audit-kind'), onchange: () => { state.kind = kind.value; state.cursors.length = 0; load(); } },
     h('option', { value: '' }, 'All'),
     KINDS.map((value) => h('option', { value, selected: value === state.kind }, value)));
-  const submit = (event) => {
-    event.preventDefault();
-    state.kind = kind.value.trim();
-    state.cursors.length = 0;
-    load();
-  };
   const element = section('Audit log',
-    h('form', { class: 'toolbar', onsubmit: submit },
-      h('label', { for: kind.id }, 'Kind'), kind, h('button', { type: 'submit' }, 'Filter')),
+    h('form', { class: 'toolbar', onsubmit: (event) => event.preventDefault() },
+      h('label', { for: kind.id }, 'Kind'), kind, h('button', { type: 'button', onclick: () => load() }, 'Refresh')),
     results);
   return { element, load };
 }

@@ -1,7 +1,7 @@
 // Events, each with its webhook deliveries (every attempt) and a Resend button.
 import { api, query } from './api.mjs';
 import { badge, debounce, fill, formatTime, h, loader, messageArea, pager, runAction, section, table, uid } from './dom.mjs';
-import { paymentIdOf } from './live.mjs';
+import { EVENT_TYPES, paymentIdOf } from './live.mjs';
 
 const PAGE_SIZE = 20;
 const state = { type: '', cursors: [] };
@@ -22,13 +22,12 @@ export function eventList({ paymentId, state: pageState = { type: '', cursors: [
     return [items.length ? h('ul', { class: 'events' }, items) : h('p', { class: 'empty' }, 'No events yet.'),
       pager('Events', pageState.cursors, page, load)];
   });
-  const type = h('input', { id: uid('event-type'), value: pageState.type, placeholder: 'payment.captured', autocomplete: 'off' });
-  const toolbar = h('form', {
-    class: 'toolbar',
-    onsubmit: (event) => { event.preventDefault(); pageState.type = type.value.trim(); pageState.cursors.length = 0; load(); },
-  },
-  filterable ? [h('label', { for: type.id }, 'Type'), type, h('button', { type: 'submit' }, 'Filter')] : null,
-  h('button', { type: 'button', onclick: () => load() }, 'Refresh'));
+  const type = h('select', { id: uid('event-type'), onchange: () => { pageState.type = type.value; pageState.cursors.length = 0; load(); } },
+    h('option', { value: '' }, 'All'),
+    EVENT_TYPES.map((value) => h('option', { value, selected: value === pageState.type }, value)));
+  const toolbar = h('form', { class: 'toolbar', onsubmit: (event) => event.preventDefault() },
+    filterable ? [h('label', { for: type.id }, 'Type'), type] : null,
+    h('button', { type: 'button', onclick: () => load() }, 'Refresh'));
   const refreshSoon = debounce(load);
   const onEvent = (event) => {
     if (pageState.cursors.length > 0) return;
