@@ -18,6 +18,13 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AuditModule } from './audit/audit.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StreamModule } from './stream/stream.module';
+import { StreamTokensModule } from './stream-tokens/stream-tokens.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -28,6 +35,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(connection, config.runMigrations),
         ClockModule,
+        MetricsModule,
         ApiKeysModule,
         MerchantsModule,
         PaymentsModule,
@@ -37,6 +45,13 @@ export class AppModule {
         EventsModule,
         HealthModule,
         DashboardModule,
+        // Observability (issue 17): timeline, audit log, live streams, metrics, analytics.
+        TimelineModule,
+        AuditModule,
+        StreamTokensModule,
+        StreamModule,
+        MetricsHttpModule,
+        AnalyticsModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
         ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
       ],

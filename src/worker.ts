@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createAppLogger } from './common/app-logger';
+import { createAppLogger, createPinoLogger } from './logging/logger';
 import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ClockModule } from './clock/clock.module';
@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
@@ -20,7 +21,7 @@ class WorkerAppModule {
     return {
       module: WorkerAppModule,
       // Migrations belong to the API process; a worker started first just retries until the tables exist.
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, HealthModule, WorkerModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, MetricsModule, HealthModule, WorkerModule.forRoot(config)],
     };
   }
 }
@@ -36,7 +37,7 @@ export async function createSandboxWorker(config: AppConfig): Promise<SandboxWor
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, connection), {
-      logger: createAppLogger(config.logLevel),
+      logger: createAppLogger(createPinoLogger(config), config.logLevel),
       abortOnError: false,
     });
     await app.init();

@@ -17,6 +17,8 @@ import { parseDuration, parseDurationList } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 /** all = API + delivery worker in one process (npm start); api = HTTP only; worker = delivery only. */
 const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -109,6 +111,23 @@ class EnvironmentVariables {
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(200)
   PUBLIC_URL?: string;
+
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'json';
+
+  /** When set, GET /metrics requires Authorization: Bearer <METRICS_TOKEN>. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  STREAM_HEARTBEAT_MS = 15_000;
+
+  /** What one stream client may have queued unsent before it is dropped as too slow. */
+  @Transform(toInt) @IsInt() @Min(1_024) @Max(1_073_741_824)
+  STREAM_CLIENT_BUFFER_BYTES = 1_048_576;
+
+  @Matches(/^[1-9]\d*(s|m|h)$/, { message: 'must be a positive duration such as 15m' })
+  STREAM_TOKEN_TTL = '15m';
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +158,11 @@ export class AppConfig {
   readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
+  readonly logFormat: LogFormat;
+  readonly metricsToken: string | undefined;
+  readonly streamHeartbeatMs: number;
+  readonly streamClientBufferBytes: number;
+  readonly streamTokenTtlMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -165,6 +189,11 @@ export class AppConfig {
     this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.logFormat = env.LOG_FORMAT;
+    this.metricsToken = env.METRICS_TOKEN;
+    this.streamHeartbeatMs = env.STREAM_HEARTBEAT_MS;
+    this.streamClientBufferBytes = env.STREAM_CLIENT_BUFFER_BYTES;
+    this.streamTokenTtlMs = parseDuration(env.STREAM_TOKEN_TTL) ?? 900_000;
   }
 
   get embeddedDatabase(): boolean {
@@ -175,7 +204,7 @@ export class AppConfig {
   static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
     const known = Object.keys(new EnvironmentVariables());
     const raw: Record<string, string> = {};
-    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL']) {
+    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL', 'METRICS_TOKEN']) {
       const value = overrides[name] ?? env[name];
       if (value !== undefined) raw[name] = value;
     }
@@ -186,7 +215,7 @@ export class AppConfig {
   }
 }
 
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
 function describe(errors: ValidationError[]): string {
   const lines = errors.map((error) => {
