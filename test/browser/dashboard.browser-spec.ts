@@ -82,20 +82,15 @@ describe('dashboard in Chromium (browser)', () => {
     await page().getByText(`Signed in as Browser shop (${merchant.id})`).waitFor();
   });
 
-  test('a payment created through the API appears in the list', async () => {
-    const live = await hasRoute('post', '/v1/stream-tokens');
-    if (live) await page().locator('#live-status[data-state="live"]').waitFor();
-    else await page().locator('#live-status[data-state="unavailable"]').waitFor();
+  test('a payment created through the API appears live: in the feed and the list, no click, no reload', async () => {
+    await page().locator('#live-status[data-state="live"]').waitFor();
+    // A reload would drop this marker.
+    await page().evaluate(() => Object.assign(window, { sameDocument: true }));
     paymentId = (await createPayment({ description: 'browser test' })).id;
-    const row = section('Payments').getByRole('link', { name: paymentId });
-    if (live) {
-      // No click, no reload: the stream brings it, into the feed and the list.
-      await page().locator('#live-list').getByRole('link', { name: paymentId }).first().waitFor();
-      await row.waitFor();
-    } else {
-      await section('Payments').getByRole('button', { name: 'Refresh' }).click();
-      await row.waitFor();
-    }
+    await page().locator('#live-list').getByRole('link', { name: paymentId }).first().waitFor();
+    await page().locator('#live-list li[data-type="payment.captured"]').first().waitFor();
+    await section('Payments').getByRole('link', { name: paymentId }).waitFor();
+    expect(await page().evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(await section('Payments').getByRole('row').filter({ hasText: paymentId }).innerText()).toContain('CAPTURED');
   });
 
@@ -122,15 +117,19 @@ describe('dashboard in Chromium (browser)', () => {
     const summary = section(`Payment ${paymentId}`);
     await summary.getByText('$25.00').waitFor();
     const timeline = section('Timeline');
-    if (await hasRoute('get', `/v1/payments/${paymentId}/timeline`)) {
-      await timeline.getByRole('list', { name: 'Timeline, oldest first' }).waitFor();
-      const transitions = timeline.locator('li[data-type="transition"]');
-      await eventually(async () => ((await transitions.count()) >= 2 ? true : undefined));
-      expect(await timeline.innerText()).toMatch(/AUTHORIZED → CAPTURED/);
-      await timeline.locator('li[data-type="delivery"]').first().waitFor();
-    } else {
-      await unavailable(timeline);
-    }
+    await timeline.getByRole('list', { name: 'Timeline, oldest first' }).waitFor();
+    const transitions = timeline.locator('li[data-type="transition"]');
+    await eventually(async () => ((await transitions.count()) === 3 ? true : undefined));
+    expect(await transitions.allInnerTexts()).toEqual([
+      expect.stringContaining(`new → CREATED by ${merchant.apiKeyId} from 127.0.0.1`),
+      expect.stringContaining('CREATED → AUTHORIZED'),
+      expect.stringContaining('AUTHORIZED → CAPTURED'),
+    ]);
+    expect(await timeline.locator('li[data-type="event"]').count()).toBe(3);
+    await timeline.locator('li[data-type="delivery"]').first().waitFor();
+    // Every field (request id, user agent…) is under Details.
+    await transitions.first().getByText('Details').click();
+    await transitions.first().getByText('request_id').waitFor();
   });
 
   test('resends a webhook delivery from the payment page', async () => {
@@ -183,6 +182,29 @@ describe('dashboard in Chromium (browser)', () => {
     expect((await http().get('/v1/connectors/stripe_sim/health').set(bearer(merchant)).expect(200)).body.outage_active).toBe(false);
   });
 
+  test('a route this server lacks (404 route_not_found) gives a notice, not an error: panels and live feed', async () => {
+    const missing = (path: string) => ({
+      status: 404,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { type: 'invalid_request_error', code: 'route_not_found', message: `Unrecognized request URL: ${path}`, request_id: 'req_test' } }),
+    });
+    await page().route('**/v1/connectors', (route) => route.fulfill(missing('GET /v1/connectors')));
+    await page().route('**/v1/stream-tokens', (route) => route.fulfill(missing('POST /v1/stream-tokens')));
+    try {
+      await page().reload();
+      await page().locator('#live-status[data-state="unavailable"]').waitFor();
+      expect(await page().locator('#live-status').innerText()).toContain('POST /v1/stream-tokens answered 404 route_not_found');
+      const connectors = await openPanel('Connectors');
+      await connectors.getByText('Connectors: not available on this server yet.').waitFor();
+      await connectors.getByText('GET /v1/connectors answered 404 route_not_found').waitFor();
+      expect(await connectors.getByRole('alert').count()).toBe(0);
+    } finally {
+      await page().unrouteAll();
+    }
+    await page().reload();
+    await page().locator('#live-status[data-state="live"]').waitFor();
+  });
+
   test('reviews: an elevated-risk payment opens a review that can be approved', async () => {
     const reviews = await openPanel('Reviews');
     if (!(await hasRoute('get', '/v1/reviews'))) return unavailable(reviews);
@@ -208,7 +230,6 @@ describe('dashboard in Chromium (browser)', () => {
 
   test('audit log: configuration changes with the actor key and IP', async () => {
     const audit = await openPanel('Audit log');
-    if (!(await hasRoute('get', '/v1/audit-logs'))) return unavailable(audit);
     await audit.getByLabel('Kind').selectOption('webhook_endpoint');
     const row = audit.getByRole('row').filter({ hasText: 'webhook_endpoint' }).filter({ hasText: 'created' }).first();
     await row.waitFor();
@@ -272,11 +293,9 @@ describe('dashboard in Chromium (browser)', () => {
     await page().getByLabel('API key').fill(shop.key);
     await page().getByRole('button', { name: 'Sign in' }).click();
     await page().getByText('Signed in as Acme Store').waitFor();
-    const live = await hasRoute('post', '/v1/stream-tokens');
-    if (live) await page().locator('#live-status[data-state="live"]').waitFor();
+    await page().locator('#live-status[data-state="live"]').waitFor();
     const ids = await seedShowcase(shop);
     const list = section('Payments');
-    if (!live) await list.getByRole('button', { name: 'Refresh' }).click();
     for (const id of ids) await list.getByRole('link', { name: id }).waitFor();
     await eventually(async () => ((await list.locator('tbody .badge', { hasText: /^REFUNDED$/ }).count()) === 1 ? true : undefined));
     await page().screenshot({ path: README_SCREENSHOT });
