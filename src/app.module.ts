@@ -3,7 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
+import { TestClockModule } from './clock/test-clock.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { QueryParamsGuard } from './common/query-params.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -17,6 +19,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
@@ -35,6 +38,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(connection, config.runMigrations),
         ClockModule,
+        SchedulingModule,
+        TestClockModule,
         MetricsModule,
         ApiKeysModule,
         MerchantsModule,
@@ -60,6 +65,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // After ApiKeyGuard (guards run in this order): the rate limit is per authenticated API key.
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: QueryParamsGuard },
       ],
     };
   }
