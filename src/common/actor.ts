@@ -1,7 +1,8 @@
 /** Who is calling: resolved by the API-key guard, passed explicitly to services. */
 export interface Actor {
   merchantId: string;
-  apiKeyId: string;
+  /** null: the sandbox itself (a timer on the merchant clock) or the customer (3-D Secure page). */
+  apiKeyId: string | null;
   requestId: string;
   /**
    * Set by the idempotency interceptor while this request owns its Idempotency-Key: stored on the

@@ -109,6 +109,10 @@ class EnvironmentVariables {
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(200)
   PUBLIC_URL?: string;
+
+  /** How long a 3-D Secure challenge waits for the customer (merchant clock) before authentication_abandoned. */
+  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 10m' })
+  THREE_DS_TIMEOUT = '10m';
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +143,7 @@ export class AppConfig {
   readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
+  readonly threeDSecureTimeoutMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -165,6 +170,7 @@ export class AppConfig {
     this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.threeDSecureTimeoutMs = parseDuration(env.THREE_DS_TIMEOUT) ?? 600_000;
   }
 
   get embeddedDatabase(): boolean {

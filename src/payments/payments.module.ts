@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -8,7 +9,7 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
+  imports: [TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, PaymentMethodsModule],
   controllers: [PaymentsController],
   providers: [PaymentsService, PaymentsRepository],
   exports: [PaymentsService],

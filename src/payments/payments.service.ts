@@ -16,7 +16,9 @@ import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
-import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
+import { PaymentMethodsService, StepWriter } from '../payment-methods/payment-methods.service';
+import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
@@ -48,6 +50,7 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly paymentMethods: PaymentMethodsService,
   ) {}
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
@@ -55,14 +58,17 @@ export class PaymentsService {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const card = this.resolveCard(dto);
-    const outcome = this.resolveOutcome(dto, card);
-    const payment = this.newPayment(actor, dto, card);
-    const steps = this.runCreation(payment, dto, outcome);
+    const outcome = card ? this.resolveOutcome(dto, card) : 'success';
+    const method = await this.paymentMethods.prepare(actor.merchantId, dto, card, outcome);
+    const payment = this.newPayment(actor, dto, card, method.details);
+    const plan = method.plan;
+    const steps = plan.kind === 'customer_step' ? this.enterCustomerStep(payment, plan.enter) : this.runCreation(payment, dto, outcome);
+    const writeStep = plan.kind === 'customer_step' ? await this.paymentMethods.begin(payment, plan.step) : null;
     // One statement (atomic on its own): the payment, its history, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
-    const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
+    const rows = await this.insertCreated(statement.build(recorded.finalQuery), writeStep);
     recorded.afterCommit(rows)();
     if (outcome === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
@@ -72,6 +78,16 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /** The creating statement, in one transaction with the customer step's token and timers when there is one. */
+  private async insertCreated(query: [string, unknown[]], writeStep: StepWriter | null): Promise<Array<{ id: string }>> {
+    if (!writeStep) return this.db.query(...query);
+    return this.db.transaction(async (manager) => {
+      const rows: Array<{ id: string }> = await manager.query(...query);
+      await writeStep(manager);
+      return rows;
+    });
   }
 
   /**
@@ -177,11 +193,17 @@ export class PaymentsService {
     payment.status = result.to;
     payment.amountCaptured = result.context.amountCaptured;
     payment.amountRefunded = result.context.amountRefunded;
-    if (result.to === 'FAILED' && result.context.failureCode) {
+    if (result.context.failureCode !== payment.failureCode) {
       payment.failureCode = result.context.failureCode;
-      payment.failureMessage = failureMessage(result.context.failureCode);
+      payment.failureMessage = result.context.failureCode ? failureMessage(result.context.failureCode) : null;
     }
+    // Leaving REQUIRES_ACTION/PROCESSING by any path (including a merchant cancel) ends the customer step.
+    if (!isWaitingForCustomer(result.to)) payment.nextAction = null;
     return { from: result.from, to: result.to, event: event.type };
+  }
+
+  private enterCustomerStep(payment: PaymentEntity, enter: 'REQUIRE_ACTION' | 'PROCESS'): HistoryStep[] {
+    return [{ from: null, to: 'CREATED', event: CREATE_EVENT }, this.transition(payment, { type: enter })];
   }
 
   private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): HistoryStep[] {
@@ -197,7 +219,9 @@ export class PaymentsService {
     return steps;
   }
 
-  private resolveCard(dto: CreatePaymentDto): CardDto {
+  /** The card of a card payment (null for UPI and M-Pesa). */
+  private resolveCard(dto: CreatePaymentDto): CardDto | null {
+    if (dto.payment_method && dto.payment_method.type !== 'card') return null;
     const card = dto.payment_method?.card ?? defaultCard();
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
@@ -211,7 +235,7 @@ export class PaymentsService {
     return outcome;
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto): PaymentEntity {
+  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails): PaymentEntity {
     if (!isKnownCurrency(dto.currency)) {
       throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
     }
@@ -225,10 +249,13 @@ export class PaymentsService {
       captureMethod: dto.capture_method ?? 'automatic',
       amountCaptured: 0,
       amountRefunded: 0,
-      cardBrand: detectBrand(card.number),
-      cardLast4: card.number.slice(-4),
-      cardExpMonth: card.exp_month,
-      cardExpYear: card.exp_year,
+      cardBrand: card ? detectBrand(card.number) : null,
+      cardLast4: card ? card.number.slice(-4) : null,
+      cardExpMonth: card?.exp_month ?? null,
+      cardExpYear: card?.exp_year ?? null,
+      ...method,
+      nextAction: null,
+      customerStep: null,
       failureCode: null,
       failureMessage: null,
       description: dto.description ?? null,
@@ -275,6 +302,10 @@ function describeAction(event: PaymentEvent): string {
   const verbs: Record<PaymentEvent['type'], string> = {
     AUTHORIZE: 'authorized',
     DECLINE: 'declined',
+    REQUIRE_ACTION: 'sent to 3-D Secure',
+    PROCESS: 'sent to the customer',
+    EXPIRE: 'expired',
+    LATE_AUTHORIZE: 'authorized late',
     CAPTURE: 'captured',
     FAIL_CAPTURE: 'captured',
     CANCEL: 'canceled',

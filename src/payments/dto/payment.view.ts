@@ -1,18 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NextAction, NextActionView } from '../../payment-methods/dto/next-action.view';
+import { ApiPaymentMethodView, PaymentMethodView, toPaymentMethodView } from '../../payment-methods/dto/payment-method.view';
 import { PaymentEntity } from '../entities/payment.entity';
 import { PAYMENT_STATUSES, PaymentStatus } from '../payment.machine';
-
-class CardView {
-  @ApiProperty({ example: 'visa' }) brand: string;
-  @ApiProperty({ example: '4242' }) last4: string;
-  @ApiProperty({ example: 12 }) exp_month: number;
-  @ApiProperty({ example: 2030 }) exp_year: number;
-}
-
-class PaymentMethodView {
-  @ApiProperty({ enum: ['card'] }) type: 'card';
-  @ApiProperty({ type: CardView }) card: CardView;
-}
 
 export class PaymentView {
   @ApiProperty({ example: 'pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
@@ -23,7 +13,9 @@ export class PaymentView {
   @ApiProperty({ enum: ['automatic', 'manual'] }) capture_method: 'automatic' | 'manual';
   @ApiProperty({ example: 2000 }) amount_captured: number;
   @ApiProperty({ example: 0 }) amount_refunded: number;
-  @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
+  @ApiPaymentMethodView() payment_method: PaymentMethodView;
+  @ApiProperty({ type: NextActionView, nullable: true, description: 'What the customer must do (REQUIRES_ACTION, PROCESSING); null otherwise.' })
+  next_action: NextAction | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_message: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'Order #1234' }) description: string | null;
@@ -44,10 +36,8 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     capture_method: row.captureMethod,
     amount_captured: row.amountCaptured,
     amount_refunded: row.amountRefunded,
-    payment_method: {
-      type: 'card',
-      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear },
-    },
+    payment_method: toPaymentMethodView(row),
+    next_action: row.nextAction,
     failure_code: row.failureCode,
     failure_message: row.failureMessage,
     description: row.description,

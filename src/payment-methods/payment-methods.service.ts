@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
+import { AppConfig } from '../config/app-config';
+import type { SimulateCreateMode } from '../payments/card-simulation';
+import type { PaymentEntity } from '../payments/entities/payment.entity';
+import { CustomerStep } from './customer-step';
+import type { CardDto } from './dto/payment-method.dto';
+import { PaymentMethodRequest, planPaymentMethod, PreparedPaymentMethod } from './payment-method-plan';
+import { nextActionFor } from './step-details';
+import { StepTimers } from './step-timers';
+import { ThreeDSChallengesService } from './three-ds-challenges.service';
+
+/** What to write in the creating transaction, after the payment row. */
+export type StepWriter = (manager: EntityManager) => Promise<void>;
+
+/** The payments module's door to payment methods: plan a payment's method, begin its customer step. */
+@Injectable()
+export class PaymentMethodsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: ClockService,
+    private readonly challenges: ThreeDSChallengesService,
+    private readonly timers: StepTimers,
+  ) {}
+
+  /** Validates the method (400 with `param`) and decides how creation proceeds. Stores nothing. */
+  async prepare(merchantId: string, request: PaymentMethodRequest, card: CardDto | null, cardOutcome: SimulateCreateMode): Promise<PreparedPaymentMethod> {
+    const now = await this.clock.now(merchantId);
+    return planPaymentMethod(request, card, cardOutcome, { threeDSecureTimeoutMs: this.config.threeDSecureTimeoutMs, now });
+  }
+
+  /**
+   * Begins the customer step on the new payment (its plan and next_action) and returns what the
+   * creating transaction writes after the payment row: the challenge token and the step's timers.
+   */
+  async begin(payment: PaymentEntity, step: CustomerStep): Promise<StepWriter> {
+    const now = await this.clock.now(payment.merchantId);
+    const challenge = step.kind === 'three_d_secure' ? this.challenges.issue() : null;
+    payment.customerStep = step;
+    payment.nextAction = nextActionFor(payment, step, now, challenge?.url ?? null);
+    const at = (ms: number) => new Date(now.getTime() + ms);
+    const owner = { paymentId: payment.id, merchantId: payment.merchantId };
+    return async (manager) => {
+      if (challenge) await this.challenges.insert(manager, challenge.token, owner, now, at(step.expiresAfterMs ?? 0));
+      if (step.auto) await this.timers.schedule(manager, payment.merchantId, { paymentId: payment.id, timer: 'auto' }, at(step.auto.afterMs));
+      if (step.expiresAfterMs !== null) {
+        await this.timers.schedule(manager, payment.merchantId, { paymentId: payment.id, timer: 'expire' }, at(step.expiresAfterMs));
+      }
+    };
+  }
+}
