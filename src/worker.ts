@@ -10,6 +10,7 @@ import { DatabaseConnection, resolveDatabaseConnection } from './database/databa
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { PaymentsModule } from './payments/payments.module';
+import { CustomerActionsModule } from './customer-actions/customer-actions.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
@@ -30,6 +31,7 @@ class WorkerAppModule {
         SchedulingModule,
         HealthModule,
         PaymentsModule,
+        CustomerActionsModule,
         WorkerModule.forRoot(config),
       ],
     };

@@ -43,10 +43,8 @@ export class PaymentMethodsService {
     const owner = { paymentId: payment.id, merchantId: payment.merchantId };
     return async (manager) => {
       if (challenge) await this.challenges.insert(manager, challenge.token, owner, now, at(step.expiresAfterMs ?? 0));
-      if (step.auto) await this.timers.schedule(manager, payment.merchantId, { paymentId: payment.id, timer: 'auto' }, at(step.auto.afterMs));
-      if (step.expiresAfterMs !== null) {
-        await this.timers.schedule(manager, payment.merchantId, { paymentId: payment.id, timer: 'expire' }, at(step.expiresAfterMs));
-      }
+      if (step.auto) await this.timers.schedule(manager, payment.merchantId, payment.id, 'auto', at(step.auto.afterMs));
+      if (step.expiresAfterMs !== null) await this.timers.schedule(manager, payment.merchantId, payment.id, 'expire', at(step.expiresAfterMs));
     };
   }
 }

@@ -7,6 +7,7 @@ import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
+import { ClockService } from '../clock/clock.service';
 import { CteStatement } from '../database/cte-statement';
 import { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
@@ -51,6 +52,7 @@ export class PaymentsService {
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
     private readonly paymentMethods: PaymentMethodsService,
+    private readonly clock: ClockService,
   ) {}
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
@@ -153,7 +155,7 @@ export class PaymentsService {
    */
   async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
     const step = this.transition(payment, event);
-    payment.updatedAt = new Date();
+    payment.updatedAt = await this.clock.now(actor.merchantId);
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
     return this.statusEvents(payment, [step]);
   }
