@@ -54,10 +54,12 @@ export class ThreeDSChallengesService {
 
   /** Marks the token used; false when another request used it first. */
   async consume(manager: EntityManager, token: string, now: Date): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const result: unknown[] = await manager.query(
       'UPDATE three_ds_challenges SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL RETURNING 1',
       [hashToken(token), now],
     );
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
     return rows.length === 1;
   }
 

@@ -66,8 +66,24 @@ export function ApiPaymentMethodView(): PropertyDecorator {
 const NO_THREE_D_SECURE: ThreeDSecureDetails = { result: null, flow: null };
 
 export function toPaymentMethodView(row: PaymentEntity): PaymentMethodView {
-  if (row.method === 'upi') return { type: 'upi', upi: row.upi as UpiDetails };
-  if (row.method === 'mpesa') return { type: 'mpesa', mpesa: row.mpesa as MpesaDetails };
+  // Listed field by field: jsonb does not keep key order.
+  if (row.method === 'upi') {
+    const upi = row.upi as UpiDetails;
+    return { type: 'upi', upi: { vpa: upi.vpa, flow: upi.flow, npci_code: upi.npci_code } };
+  }
+  if (row.method === 'mpesa') {
+    const mpesa = row.mpesa as MpesaDetails;
+    return {
+      type: 'mpesa',
+      mpesa: {
+        phone: mpesa.phone,
+        checkout_request_id: mpesa.checkout_request_id,
+        result_code: mpesa.result_code,
+        result_desc: mpesa.result_desc,
+        receipt_number: mpesa.receipt_number,
+      },
+    };
+  }
   return {
     type: 'card',
     card: {
@@ -75,7 +91,7 @@ export function toPaymentMethodView(row: PaymentEntity): PaymentMethodView {
       last4: row.cardLast4 ?? '',
       exp_month: row.cardExpMonth ?? 0,
       exp_year: row.cardExpYear ?? 0,
-      three_d_secure: row.threeDSecure ?? NO_THREE_D_SECURE,
+      three_d_secure: { result: (row.threeDSecure ?? NO_THREE_D_SECURE).result, flow: (row.threeDSecure ?? NO_THREE_D_SECURE).flow },
     },
   };
 }
