@@ -1,6 +1,8 @@
 import { CustomerSteps, Payment } from './support/customer-steps';
 import { createMerchant, startTestApp, TestApp } from './support/test-app';
 
+jest.setTimeout(60_000);
+
 /**
  * design-v2 §2, its three tables, row by row: once resolved by POST /customer-action, once left to
  * the merchant clock (advanced, never slept). Each group has its own merchant, so its clock moves alone.

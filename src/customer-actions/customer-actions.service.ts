@@ -39,7 +39,7 @@ export class CustomerActionsService {
 
   /** POST /v1/payments/:id/customer-action: resolves the pending step now as that customer would. */
   async act(actor: Actor, id: string, action: CustomerAction): Promise<PaymentView> {
-    const done = await this.db.transaction(async (manager) => {
+    const done = await this.inTransactionAtMerchantNow(actor.merchantId, async (manager) => {
       const payment = await this.payments.lockForUpdate(manager, actor, id);
       assertPending(payment);
       const events = await this.resolveLocked(manager, actor, payment, action);
@@ -47,6 +47,11 @@ export class CustomerActionsService {
     });
     done.afterCommit();
     return toPaymentView(done.payment);
+  }
+
+  /** A transaction at one instant of the merchant's clock (see PaymentsService.atMerchantNow). */
+  async inTransactionAtMerchantNow<T>(merchantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.payments.atMerchantNow(merchantId, () => this.db.transaction(work));
   }
 
   /** Ends the locked, pending payment's step as the customer chose; returns the events to record. */

@@ -58,7 +58,9 @@ export class ThreeDSecurePageService {
 
   /** The customer's choice: spends the token, ends the step, and sends the customer back. */
   async choose(token: string, choice: ChallengeChoice, requestId: string): Promise<ChallengeAnswer> {
-    const done = await this.db.transaction(async (manager) => {
+    const challenge = await this.challenges.findUnused(this.db.manager, token);
+    if (!challenge) return expiredPage();
+    const done = await this.customerActions.inTransactionAtMerchantNow(challenge.merchantId, async (manager) => {
       const found = await this.pendingChallenge(manager, token, true);
       if (!found || !(await this.challenges.consume(manager, token, found.now))) return null;
       const actor: Actor = { merchantId: found.payment.merchantId, apiKeyId: null, requestId };

@@ -139,6 +139,14 @@ export class PaymentsService {
     return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL' }));
   }
 
+  /**
+   * Runs `work` at one instant of the merchant's clock, read before it starts and pinned: a
+   * transaction inside never waits for a second connection to read the clock (embedded mode has one).
+   */
+  async atMerchantNow<T>(merchantId: string, work: () => Promise<T>): Promise<T> {
+    return this.clock.runAt(merchantId, await this.clock.now(merchantId), work);
+  }
+
   /** Loads a payment of this merchant with its row locked for the rest of the transaction. */
   async lockForUpdate(manager: EntityManager, actor: Actor, id: string): Promise<PaymentEntity> {
     const row = await manager.findOne(PaymentEntity, {
@@ -173,12 +181,14 @@ export class PaymentsService {
     eventFor: (payment: PaymentEntity) => PaymentEvent,
   ): Promise<PaymentView> {
     // The simulated latency applies to refusals too; it starts after the transaction has ended.
-    const outcome = await this.db
-      .transaction(async (manager) => {
-        const locked = await this.lockForUpdate(manager, actor, id);
-        const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
-        return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
-      })
+    const outcome = await this
+      .atMerchantNow(actor.merchantId, () =>
+        this.db.transaction(async (manager) => {
+          const locked = await this.lockForUpdate(manager, actor, id);
+          const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
+          return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
+        }),
+      )
       .catch(async (error: unknown) => {
         await sleep(delayMs);
         throw error;

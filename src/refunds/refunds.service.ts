@@ -36,15 +36,17 @@ export class RefundsService {
    * the machine decides legality, and payments_amount_refunded_chk backs it in the database.
    */
   async create(actor: Actor, paymentId: string, dto: CreateRefundDto): Promise<RefundView> {
-    const { refund, afterCommit } = await this.db.transaction(async (manager): Promise<Outcome> => {
-      const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
-      const recovered = await this.findByIdempotencyKey(manager, actor);
-      if (recovered) return { refund: recovered, afterCommit: () => undefined };
-      const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-      return dto.simulate === 'refund_failure'
-        ? this.recordFailure(manager, actor, payment, event, dto)
-        : this.recordSuccess(manager, actor, payment, event, dto);
-    });
+    const { refund, afterCommit } = await this.payments.atMerchantNow(actor.merchantId, () =>
+      this.db.transaction(async (manager): Promise<Outcome> => {
+        const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
+        const recovered = await this.findByIdempotencyKey(manager, actor);
+        if (recovered) return { refund: recovered, afterCommit: () => undefined };
+        const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
+        return dto.simulate === 'refund_failure'
+          ? this.recordFailure(manager, actor, payment, event, dto)
+          : this.recordSuccess(manager, actor, payment, event, dto);
+      }),
+    );
     afterCommit();
     await sleep(dto.simulate_delay_ms);
     return toRefundView(refund);
