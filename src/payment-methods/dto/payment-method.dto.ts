@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Allow, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PAYMENT_METHOD_TYPES, PaymentMethodType } from '../../payments/payment.machine';
 import { MPESA_PHONE_PATTERN } from '../mpesa';
 import { UPI_FLOWS, UPI_MAX_EXPIRE_AFTER_S, UPI_MIN_EXPIRE_AFTER_S, UpiFlow, VPA_PATTERN } from '../upi';
@@ -93,6 +93,16 @@ export class MpesaPaymentMethodDto extends PaymentMethodDto {
   mpesa: MpesaDto;
 }
 
+/**
+ * What a missing or unknown `type` is read as: only `type` is reported (the details of whatever
+ * method was meant are not also flagged as unknown).
+ */
+class UntypedPaymentMethodDto extends PaymentMethodDto {
+  @Allow() card?: unknown;
+  @Allow() upi?: unknown;
+  @Allow() mpesa?: unknown;
+}
+
 export type AnyPaymentMethodDto = CardPaymentMethodDto | UpiPaymentMethodDto | MpesaPaymentMethodDto;
 
 const SUBTYPES = [
@@ -116,6 +126,6 @@ export function IsPaymentMethod(): PropertyDecorator {
     IsOptional()(target, key);
     IsObject()(target, key);
     ValidateNested()(target, key);
-    Type(() => PaymentMethodDto, { discriminator: { property: 'type', subTypes: SUBTYPES }, keepDiscriminatorProperty: true })(target, key);
+    Type(() => UntypedPaymentMethodDto, { discriminator: { property: 'type', subTypes: SUBTYPES }, keepDiscriminatorProperty: true })(target, key);
   };
 }
