@@ -76,7 +76,11 @@ describe('payments (e2e)', () => {
         capture_method: 'automatic',
         amount_captured: 2000,
         amount_refunded: 0,
-        payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number) } },
+        payment_method: {
+          type: 'card',
+          card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number), three_d_secure: { result: null, flow: null } },
+        },
+        next_action: null,
         failure_code: null,
         failure_message: null,
         description: 'Order #1',
