@@ -140,6 +140,8 @@ describe('customer steps (e2e)', () => {
       ['return_url javascript', { payment_method: card('4000002760003184'), return_url: 'javascript:alert(1)' }, 'return_url', 'parameter_invalid'],
       ['three_d_secure unknown', { payment_method: card('4000002760003184'), three_d_secure: 'always' }, 'three_d_secure', 'parameter_invalid'],
       ['three_d_secure on UPI', { currency: 'inr', payment_method: upi('success@sandbox'), three_d_secure: 'required' }, 'three_d_secure', 'parameter_invalid'],
+      ['simulate on UPI', { currency: 'inr', payment_method: upi('success@sandbox'), simulate: 'card_declined' }, 'simulate', 'parameter_invalid'],
+      ['simulate on M-Pesa', { currency: 'kes', amount: 10_000, payment_method: mpesa('254708374149'), simulate: 'network_timeout' }, 'simulate', 'parameter_invalid'],
       ['unknown method type', { payment_method: { type: 'paypal' } }, 'payment_method.type', 'parameter_invalid'],
       ['missing method type', { payment_method: { card: { number: '4242424242424242', exp_month: 1, exp_year: 2040 } } }, 'payment_method.type', 'parameter_missing'],
       ['upi details on a card', { payment_method: { ...card('4242424242424242'), upi: { flow: 'intent' } } }, 'payment_method.upi', 'parameter_unknown'],

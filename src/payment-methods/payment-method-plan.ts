@@ -47,6 +47,13 @@ export function validatePaymentMethod(request: PaymentMethodRequest): void {
   if (type !== 'card' && request.three_d_secure !== undefined) {
     throw new DomainError('parameter_invalid', 'three_d_secure applies to card payments only.', 'three_d_secure');
   }
+  if (type !== 'card' && request.simulate !== undefined) {
+    throw new DomainError(
+      'parameter_invalid',
+      'simulate picks card outcomes; UPI and M-Pesa outcomes come from the test VPAs, intent amounts and phone numbers.',
+      'simulate',
+    );
+  }
   if (type !== 'card' && request.return_url !== undefined) {
     throw new DomainError('parameter_invalid', 'return_url applies to card payments (3-D Secure) only.', 'return_url');
   }

@@ -210,6 +210,7 @@ describe('validation and planning', () => {
     [{ amount: 10_001, currency: 'kes', payment_method: { type: 'mpesa', mpesa: { phone: '254708374149' } } }, 'amount'],
     [{ amount: 10_000, currency: 'kes', payment_method: { type: 'mpesa', mpesa: { phone: '254708374149' } }, three_d_secure: 'required' }, 'three_d_secure'],
     [{ amount: 10_000, currency: 'kes', payment_method: { type: 'mpesa', mpesa: { phone: '254708374149' } }, return_url: 'https://x.example' }, 'return_url'],
+    [{ amount: 2000, currency: 'inr', payment_method: { type: 'upi', upi: { flow: 'intent' } }, simulate: 'card_declined' }, 'simulate'],
   ])('%j → 400 naming %s', (request, param) => {
     expect(() => validatePaymentMethod(request as never)).toThrow(expect.objectContaining({ param }));
   });

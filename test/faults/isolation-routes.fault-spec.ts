@@ -160,7 +160,23 @@ describe('isolation on every route with an id (fault)', () => {
     },
     'DELETE /v1/webhook-endpoints/{id}': { create: endpointObject, missingId: MISSING.endpoint },
     'POST /v1/webhook-endpoints/{id}/rotate-secret': { create: endpointObject, missingId: MISSING.endpoint },
+    'POST /v1/payments/{id}/customer-action': { create: pendingPaymentObject, body: { action: 'approve' }, missingId: MISSING.payment },
   };
+
+  /**
+   * Routes whose path parameter is a capability, not a merchant's object id: no API key is asked,
+   * the unguessable one-time token is the credential (test/three-d-secure-page.e2e-spec.ts covers it).
+   */
+  const CAPABILITY_ROUTES: Record<string, string> = {
+    'GET /v1/3ds/{token}': '3-D Secure challenge page',
+    'POST /v1/3ds/{token}': '3-D Secure challenge answer',
+  };
+
+  async function pendingPaymentObject(): Promise<OwnedObject> {
+    const body = { amount: 5000, currency: 'inr', payment_method: { type: 'upi', upi: { vpa: 'success@sandbox', flow: 'collect' } } };
+    const id = (await asA('post', '/v1/payments').send(body).expect(201)).body.id;
+    return { id, read: readPayment(id) };
+  }
 
   function routesWithPathParameters(): Array<{ key: string; method: Method; path: string }> {
     const routes: Array<{ key: string; method: Method; path: string }> = [];
@@ -189,7 +205,9 @@ describe('isolation on every route with an id (fault)', () => {
   };
 
   it('every operation on a path with an id has an object factory (a new route cannot be forgotten)', () => {
-    const documented = routesWithPathParameters().map((route) => route.key);
+    const documented = routesWithPathParameters()
+      .map((route) => route.key)
+      .filter((key) => !CAPABILITY_ROUTES[key]);
     expect(documented.length).toBeGreaterThan(0);
     expect(documented.filter((key) => !FACTORIES[key])).toEqual([]);
     // And no factory for a route that no longer exists (the list stays the route list).
