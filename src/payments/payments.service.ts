@@ -297,7 +297,15 @@ export class PaymentsService {
 
 /** The payment as it looked at an intermediate creation step (before capture or failure). */
 function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
-  return { status, amount_captured: 0, amount_refunded: 0, failure_code: null, failure_message: null, updated_at: payment.createdAt.toISOString() };
+  return {
+    status,
+    amount_captured: 0,
+    amount_refunded: 0,
+    failure_code: null,
+    failure_message: null,
+    next_action: null,
+    updated_at: payment.createdAt.toISOString(),
+  };
 }
 
 function defaultCard(): CardDto {
