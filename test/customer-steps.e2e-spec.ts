@@ -161,9 +161,12 @@ describe('customer steps (e2e)', () => {
   describe('concurrency: customer-action racing the expiry timer', () => {
     it('each payment resolves exactly once, whoever comes first', async () => {
       const s = await steps('race');
-      const payments = await Promise.all(Array.from({ length: 8 }, () => s.upi('expire@sandbox', 'collect', {}, { expire_after_s: 60 })));
+      const payments = await Promise.all(Array.from({ length: 12 }, () => s.upi('expire@sandbox', 'collect', {}, { expire_after_s: 60 })));
       await s.advance('59s');
-      const [, ...answers] = await Promise.all([s.advance('1s'), ...payments.map((payment) => s.act(payment.id, 'approve'))]);
+      // The approvals are spread over the advance (deliberate jitter, not a wait for a condition), so
+      // some land before the expiry runs, some while it holds the rows, some after.
+      const jittered = (index: number) => new Promise<void>((resolve) => setTimeout(resolve, index * 40)).then(() => s.act(payments[index].id, 'approve'));
+      const [, ...answers] = await Promise.all([s.advance('1s'), ...payments.map((_payment, index) => jittered(index))]);
       for (const [index, payment] of payments.entries()) {
         const after = await s.get(payment.id);
         const answer = answers[index];
