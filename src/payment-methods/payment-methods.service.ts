@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
+import { CteStatement } from '../database/cte-statement';
 import type { SimulateCreateMode } from '../payments/card-simulation';
 import type { PaymentEntity } from '../payments/entities/payment.entity';
-import { CustomerStep } from './customer-step';
+import { CustomerStep, StepTimer } from './customer-step';
 import type { CardDto } from './dto/payment-method.dto';
 import { PaymentMethodRequest, planPaymentMethod, PreparedPaymentMethod } from './payment-method-plan';
 import { nextActionFor } from './step-details';
 import { StepTimers } from './step-timers';
 import { ThreeDSChallengesService } from './three-ds-challenges.service';
 
-/** What to write in the creating transaction, after the payment row. */
-export type StepWriter = (manager: EntityManager) => Promise<void>;
+/** Adds what the creating statement writes besides the payment: the challenge token and the step's timers. */
+export type StepWriter = (statement: CteStatement) => void;
 
 /** The payments module's door to payment methods: plan a payment's method, begin its customer step. */
 @Injectable()
@@ -32,7 +32,9 @@ export class PaymentMethodsService {
 
   /**
    * Begins the customer step on the new payment (its plan and next_action) and returns what the
-   * creating transaction writes after the payment row: the challenge token and the step's timers.
+   * creating statement adds: the challenge token and the step's timers, on the merchant clock.
+   * (The timers are the statement's `scheduled_action` CTE: a payment waiting for its customer
+   * has no authorization expiry to schedule yet.)
    */
   async begin(payment: PaymentEntity, step: CustomerStep): Promise<StepWriter> {
     const now = await this.clock.now(payment.merchantId);
@@ -40,11 +42,13 @@ export class PaymentMethodsService {
     payment.customerStep = step;
     payment.nextAction = nextActionFor(payment, step, now, challenge?.url ?? null);
     const at = (ms: number) => new Date(now.getTime() + ms);
-    const owner = { paymentId: payment.id, merchantId: payment.merchantId };
-    return async (manager) => {
-      if (challenge) await this.challenges.insert(manager, challenge.token, owner, now, at(step.expiresAfterMs ?? 0));
-      if (step.auto) await this.timers.schedule(manager, payment.merchantId, payment.id, 'auto', at(step.auto.afterMs));
-      if (step.expiresAfterMs !== null) await this.timers.schedule(manager, payment.merchantId, payment.id, 'expire', at(step.expiresAfterMs));
+    const timers: Array<[StepTimer, Date]> = [];
+    if (step.auto) timers.push(['auto', at(step.auto.afterMs)]);
+    if (step.expiresAfterMs !== null) timers.push(['expire', at(step.expiresAfterMs)]);
+    return (statement) => {
+      const owner = { paymentId: payment.id, merchantId: payment.merchantId };
+      if (challenge) this.challenges.appendInsert(statement, challenge.token, owner, now, at(step.expiresAfterMs ?? 0));
+      this.timers.appendSchedule(statement, payment.merchantId, payment.id, timers);
     };
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CteStatement } from '../database/cte-statement';
+import { ScheduleRequest } from '../scheduling/scheduled-action';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import type { StepTimer } from './customer-step';
 
@@ -24,7 +26,16 @@ export class StepTimers {
   constructor(private readonly actions: ScheduledActionsService) {}
 
   async schedule(manager: EntityManager, merchantId: string, paymentId: string, timer: StepTimer, dueAt: Date): Promise<void> {
-    const payload: StepTimerPayload = { payment_id: paymentId, timer };
-    await this.actions.schedule(manager, { merchantId, kind: CUSTOMER_STEP_TIMER_KIND, dueAt, payload: { ...payload }, dedupeKey: `${paymentId}:${timer}` });
+    await this.actions.schedule(manager, request(merchantId, paymentId, timer, dueAt));
   }
+
+  /** The same, as the `scheduled_action` CTE of the caller's one-statement write. */
+  appendSchedule(statement: CteStatement, merchantId: string, paymentId: string, timers: Array<[StepTimer, Date]>): void {
+    this.actions.appendSchedule(statement, timers.map(([timer, dueAt]) => request(merchantId, paymentId, timer, dueAt)));
+  }
+}
+
+function request(merchantId: string, paymentId: string, timer: StepTimer, dueAt: Date): ScheduleRequest {
+  const payload: StepTimerPayload = { payment_id: paymentId, timer };
+  return { merchantId, kind: CUSTOMER_STEP_TIMER_KIND, dueAt, payload: { ...payload }, dedupeKey: `${paymentId}:${timer}` };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { CteStatement } from '../database/cte-statement';
 import { ThreeDSChallengeEntity } from './entities/three-ds-challenge.entity';
 
 const TOKEN_PREFIX = '3ds_';
@@ -33,15 +34,14 @@ export class ThreeDSChallengesService {
     return { token, url: `${this.config.publicUrl.replace(/\/+$/, '')}/v1/3ds/${token}` };
   }
 
-  async insert(manager: EntityManager, token: string, payment: ActiveChallenge, now: Date, expiresAt: Date): Promise<void> {
-    await manager.insert(ThreeDSChallengeEntity, {
-      tokenHash: hashToken(token),
-      paymentId: payment.paymentId,
-      merchantId: payment.merchantId,
-      expiresAt,
-      usedAt: null,
-      createdAt: now,
-    });
+  /** Adds the challenge row to the creating statement (CTE `three_ds_challenge`). */
+  appendInsert(statement: CteStatement, token: string, payment: ActiveChallenge, now: Date, expiresAt: Date): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.with(
+      'three_ds_challenge',
+      `INSERT INTO three_ds_challenges (token_hash, payment_id, merchant_id, expires_at, used_at, created_at)
+       VALUES (${p(hashToken(token))}, ${p(payment.paymentId)}, ${p(payment.merchantId)}, ${p(expiresAt)}, NULL, ${p(now)})`,
+    );
   }
 
   /** The challenge behind an unused token, whatever its expiry (the caller checks it on the merchant clock). */

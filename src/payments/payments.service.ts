@@ -18,7 +18,7 @@ import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
-import { PaymentMethodsService, StepWriter } from '../payment-methods/payment-methods.service';
+import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 
@@ -69,8 +69,9 @@ export class PaymentsService {
     // One statement (atomic on its own): the payment, its history, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
+    writeStep?.(statement);
     const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
-    const rows = await this.insertCreated(statement.build(recorded.finalQuery), writeStep);
+    const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
     if (outcome === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
@@ -80,16 +81,6 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
-  }
-
-  /** The creating statement, in one transaction with the customer step's token and timers when there is one. */
-  private async insertCreated(query: [string, unknown[]], writeStep: StepWriter | null): Promise<Array<{ id: string }>> {
-    if (!writeStep) return this.db.query(...query);
-    return this.db.transaction(async (manager) => {
-      const rows: Array<{ id: string }> = await manager.query(...query);
-      await writeStep(manager);
-      return rows;
-    });
   }
 
   /**
