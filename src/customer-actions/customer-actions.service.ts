@@ -70,7 +70,11 @@ export class CustomerActionsService {
   }
 
   private async timerEvents(manager: EntityManager, actor: Actor, paymentId: string, timer: StepTimer): Promise<DomainEvent[]> {
-    const payment = await this.payments.lockForUpdate(manager, actor, paymentId).catch(() => null);
+    // A payment deleted with its merchant leaves nothing to do; any other error rolls back and retries.
+    const payment = await this.payments.lockForUpdate(manager, actor, paymentId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'resource_missing') return null;
+      throw error;
+    });
     if (!payment || !payment.customerStep) return [];
     if (timer === 'late') return this.authorizeLate(manager, actor, payment);
     if (!isWaitingForCustomer(payment.status)) return [];
