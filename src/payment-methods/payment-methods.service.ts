@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import type { SimulateCreateMode } from '../payments/card-simulation';
@@ -19,14 +18,12 @@ export type StepWriter = (statement: CteStatement) => void;
 export class PaymentMethodsService {
   constructor(
     private readonly config: AppConfig,
-    private readonly clock: ClockService,
     private readonly challenges: ThreeDSChallengesService,
     private readonly timers: StepTimers,
   ) {}
 
-  /** Validates the method (400 with `param`) and decides how creation proceeds. Stores nothing. */
-  async prepare(merchantId: string, request: PaymentMethodRequest, card: CardDto | null, cardOutcome: SimulateCreateMode): Promise<PreparedPaymentMethod> {
-    const now = await this.clock.now(merchantId);
+  /** Validates the method (400 with `param`) and decides how creation proceeds at `now` (merchant clock). Stores nothing. */
+  prepare(request: PaymentMethodRequest, card: CardDto | null, cardOutcome: SimulateCreateMode, now: Date): PreparedPaymentMethod {
     return planPaymentMethod(request, card, cardOutcome, { threeDSecureTimeoutMs: this.config.threeDSecureTimeoutMs, now });
   }
 
@@ -36,8 +33,7 @@ export class PaymentMethodsService {
    * (The timers are the statement's `scheduled_action` CTE: a payment waiting for its customer
    * has no authorization expiry to schedule yet.)
    */
-  async begin(payment: PaymentEntity, step: CustomerStep): Promise<StepWriter> {
-    const now = await this.clock.now(payment.merchantId);
+  begin(payment: PaymentEntity, step: CustomerStep, now: Date): StepWriter {
     const challenge = step.kind === 'three_d_secure' ? this.challenges.issue() : null;
     payment.customerStep = step;
     payment.nextAction = nextActionFor(payment, step, now, challenge?.url ?? null);

@@ -59,13 +59,14 @@ export class PaymentsService {
   async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
+    const now = await this.clock.now(actor.merchantId);
     const card = this.resolveCard(dto);
     const outcome = card ? this.resolveOutcome(dto, card) : 'success';
-    const method = await this.paymentMethods.prepare(actor.merchantId, dto, card, outcome);
+    const method = this.paymentMethods.prepare(dto, card, outcome, now);
     const payment = this.newPayment(actor, dto, card, method.details);
     const plan = method.plan;
     const steps = plan.kind === 'customer_step' ? this.enterCustomerStep(payment, plan.enter) : this.runCreation(payment, dto, outcome);
-    const writeStep = plan.kind === 'customer_step' ? await this.paymentMethods.begin(payment, plan.step) : null;
+    const writeStep = plan.kind === 'customer_step' ? this.paymentMethods.begin(payment, plan.step, now) : null;
     // One statement (atomic on its own): the payment, its history, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
