@@ -1,9 +1,11 @@
 /**
  * npm run bench -- [--url http://localhost:4242] [--spawn [--split]] [--connections 50] [--duration 20]
- *                  [--scenarios create,lifecycle,read,idempotent-replay] [--drain 30]
+ *                  [--scenarios create,lifecycle,read,idempotent-replay] [--drain 30] [--sse-clients 20]
  *
  * Measures the sandbox the same way every time: req/s and latency per scenario, plus webhook
  * delivery to a local receiver (lag and lost = expected − unique received after a drain wait).
+ * --sse-clients N keeps N Server-Sent-Events clients connected to the merchant's stream during each
+ * scenario (the live-stream cost on the write path) and reports what they received.
  * Writes bench/results/<scenario>-<timestamp>.json and prints one summary table.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { BenchReceiver } from './receiver';
+import { SseClients } from './sse-clients';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -33,6 +36,7 @@ const { values: args } = parseArgs({
     'admin-database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
     'no-save': { type: 'boolean', default: false },
+    'sse-clients': { type: 'string', default: '0' },
   },
 });
 
@@ -47,6 +51,7 @@ interface ScenarioResult {
   non_2xx: number;
   errors: number;
   webhooks: { expected: number; received: number; unique: number; lag_p50_ms: number | null; lag_p99_ms: number | null; lost: number };
+  sse: { clients: number; received_min: number; received_max: number };
 }
 
 async function api<T>(base: string, path: string, init: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
@@ -226,6 +231,8 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
 
   const connections = Number(args.connections);
   const duration = Number(args.duration);
+  const sseClientCount = Number(args['sse-clients']);
+  const sse = sseClientCount > 0 ? await SseClients.open(base, key, sseClientCount) : undefined;
   const result = await autocannon({
     url: base,
     connections,
@@ -236,6 +243,8 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
 
   const expected = (await settledEventCount(base, key)) - warmUpEvents;
   await drain(receiver, expected, Number(args.drain));
+  const sseReceived = sse?.received() ?? { min: 0, max: 0 };
+  sse?.close();
   return {
     scenario,
     timestamp: new Date().toISOString(),
@@ -254,6 +263,7 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
       lag_p99_ms: receiver.lagPercentile(99),
       lost: Math.max(0, expected - receiver.uniqueIds.size),
     },
+    sse: { clients: sseClientCount, received_min: sseReceived.min, received_max: sseReceived.max },
   };
 }
 
@@ -277,6 +287,7 @@ function printSummary(results: ScenarioResult[]): void {
     'lag p50': r.webhooks.lag_p50_ms,
     'lag p99': r.webhooks.lag_p99_ms,
     lost: r.webhooks.lost,
+    ...(r.sse.clients > 0 ? { 'sse clients': r.sse.clients, 'sse min': r.sse.received_min } : {}),
   }));
   console.table(rows);
   const create = results.find((r) => r.scenario === 'create');

@@ -20,6 +20,13 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AuditModule } from './audit/audit.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StreamModule } from './stream/stream.module';
+import { StreamTokensModule } from './stream-tokens/stream-tokens.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +39,7 @@ export class AppModule {
         ClockModule,
         SchedulingModule,
         TestClockModule,
+        MetricsModule,
         ApiKeysModule,
         MerchantsModule,
         PaymentsModule,
@@ -41,6 +49,13 @@ export class AppModule {
         RateLimitModule,
         EventsModule,
         HealthModule,
+        // Observability (issue 17): timeline, audit log, live streams, metrics, analytics.
+        TimelineModule,
+        AuditModule,
+        StreamTokensModule,
+        StreamModule,
+        MetricsHttpModule,
+        AnalyticsModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
         ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
       ],

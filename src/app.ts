@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createAppLogger } from './common/app-logger';
 import { AppModule } from './app.module';
 import { DomainError } from './common/errors/domain-error';
 import { newId } from './common/ids';
@@ -10,7 +9,10 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { DatabaseConnection, redactUrl, resolveDatabaseConnection } from './database/database-connection';
 import type { DemoMerchant } from './merchants/demo-seed';
+import { installHttpObservability } from './logging/http-observability';
+import { createAppLogger, createPinoLogger } from './logging/logger';
 import { mountOpenApi } from './openapi';
+import type { DestinationStream } from 'pino';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Far above any request schema (payment_method.card is 3 levels), far below what recursion survives. */
@@ -61,19 +63,26 @@ function createAdapter(): FastifyAdapter {
 }
 
 /** Builds the HTTP application (not listening yet). Shared by main.ts and the e2e tests. */
-export async function createSandboxApp(config: AppConfig): Promise<SandboxApp> {
+export interface SandboxAppOptions {
+  /** Where log lines go (stdout by default); tests capture them to prove redaction. */
+  logDestination?: DestinationStream;
+}
+
+export async function createSandboxApp(config: AppConfig, options: SandboxAppOptions = {}): Promise<SandboxApp> {
+  const logger = createPinoLogger(config, options.logDestination);
   const connection = await resolveDatabaseConnection(config);
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, connection), createAdapter(), {
-      logger: createAppLogger(config.logLevel),
+      logger: createAppLogger(logger, config.logLevel),
       abortOnError: false,
       bodyParser: false,
     });
+    installHttpObservability(app, logger);
     app.useGlobalPipes(createValidationPipe());
     // No enableShutdownHooks(): main.ts closes on SIGINT/SIGTERM through close() below, which also
     // stops the embedded database after Nest (and TypeORM) are done with it.
-    mountOpenApi(app);
+    mountOpenApi(app, config.publicUrl);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
@@ -100,6 +109,7 @@ export function logBanner(config: AppConfig, connection: DatabaseConnection, dem
   ];
   if (demo?.apiKey) parts.push(`demo merchant key: ${demo.apiKey}`);
   else if (demo) parts.push(`demo merchant ${demo.merchantId} (its key was printed when it was created)`);
-  new Logger('PaymentSandbox').log(parts.join(' · '));
+  // The line is a JSON log record by default: end it with a word, so the key is never glued to the closing quote.
+  new Logger('PaymentSandbox').log(`${parts.join(' · ')} · ready`);
 }
 

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+/** `serverUrl`: where "Try it out" sends requests — the running server (PUBLIC_URL); the committed file uses the default port. */
+export function buildOpenApiDocument(app: INestApplication, serverUrl = 'http://localhost:4242'): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Payment Sandbox API')
     .setDescription(
@@ -9,7 +10,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'idempotency keys and signed (Standard Webhooks) webhooks. Authenticate with `Authorization: Bearer sk_test_...`.',
     )
     .setVersion('1.0.0')
-    .addServer('http://localhost:4242')
+    .addServer(serverUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A merchant API key (sk_test_...)' })
     .build();
   return withIdempotencyHeader(SwaggerModule.createDocument(app, config));
@@ -35,8 +36,8 @@ function withIdempotencyHeader(document: OpenAPIObject): OpenAPIObject {
 }
 
 /** Serves Swagger UI at /docs and the document at /openapi.json. */
-export function mountOpenApi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+export function mountOpenApi(app: INestApplication, serverUrl: string): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, serverUrl), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createAppLogger } from './common/app-logger';
+import { createAppLogger, createPinoLogger } from './logging/logger';
 import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ClockModule } from './clock/clock.module';
@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { PaymentsModule } from './payments/payments.module';
 import { CustomerActionsModule } from './customer-actions/customer-actions.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
@@ -29,6 +30,7 @@ class WorkerAppModule {
         DatabaseModule.forRoot(connection, false),
         ClockModule,
         SchedulingModule,
+        MetricsModule,
         HealthModule,
         PaymentsModule,
         CustomerActionsModule,
@@ -49,7 +51,7 @@ export async function createSandboxWorker(config: AppConfig): Promise<SandboxWor
   let app: INestApplicationContext;
   try {
     app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config, connection), {
-      logger: createAppLogger(config.logLevel),
+      logger: createAppLogger(createPinoLogger(config), config.logLevel),
       abortOnError: false,
     });
     await app.init();

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, LessThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -30,7 +31,10 @@ export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly authCache = new Map<string, CachedKey>();
 
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Creates a key inside the caller's transaction; the secret is returned once and never stored. */
   async issue(manager: EntityManager, merchantId: string, name: string | null): Promise<ApiKeyView> {
@@ -51,7 +55,11 @@ export class ApiKeysService {
   }
 
   create(actor: Actor, dto: CreateApiKeyDto): Promise<ApiKeyView> {
-    return this.keys.manager.transaction((manager) => this.issue(manager, actor.merchantId, dto.name ?? null));
+    return this.keys.manager.transaction(async (manager) => {
+      const key = await this.issue(manager, actor.merchantId, dto.name ?? null);
+      await this.audit.record(manager, actor, { kind: 'api_key', action: 'created', object_id: key.id, details: { name: key.name } });
+      return key;
+    });
   }
 
   async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<ApiKeyView>> {
@@ -78,6 +86,7 @@ export class ApiKeysService {
       }
       target.revokedAt = new Date();
       await manager.update(ApiKeyEntity, { id }, { revokedAt: target.revokedAt });
+      await this.audit.record(manager, actor, { kind: 'api_key', action: 'revoked', object_id: id, details: { name: target.name } });
       return target;
     });
     this.forget(revoked.secretHash);

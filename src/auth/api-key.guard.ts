@@ -4,11 +4,26 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/errors/domain-error';
 import { hashesMatch, hashSecret } from '../api-keys/api-key-secret';
-import { AUTH_MODE_KEY, AuthMode } from './public.decorator';
+import { StreamTokensService } from '../stream-tokens/stream-tokens.service';
+import { AUTH_MODE_KEY, AuthMode, STREAM_TOKEN_KEY } from './public.decorator';
 import { AuthenticatedRequest } from './current-actor.decorator';
 
 interface RequestWithHeaders extends AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  ip?: string;
+  query?: unknown;
+}
+
+const USER_AGENT_MAX = 512;
+
+/** Where a request came from, as recorded on transitions and audit entries. */
+export function requestOrigin(request: RequestWithHeaders): { requestId: string; ip: string | null; userAgent: string | null } {
+  const agent = request.headers['user-agent'];
+  return {
+    requestId: String(request.id),
+    ip: request.ip ?? null,
+    userAgent: typeof agent === 'string' && agent.length > 0 ? agent.slice(0, USER_AGENT_MAX) : null,
+  };
 }
 
 function bearerToken(request: RequestWithHeaders): string | undefined {
@@ -16,6 +31,11 @@ function bearerToken(request: RequestWithHeaders): string | undefined {
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
+}
+
+function queryToken(query: unknown): string | undefined {
+  const token = (query as Record<string, unknown> | undefined)?.token;
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
 /** Global guard: every route needs a merchant API key unless marked @Public/@AdminOnlyWhenConfigured. */
@@ -26,6 +46,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly streamTokens: StreamTokensService,
     config: AppConfig,
   ) {
     this.adminKeyHash = config.adminApiKey ? hashSecret(config.adminApiKey) : undefined;
@@ -39,13 +60,18 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithHeaders>();
     if (mode === 'public') return true;
     if (mode === 'admin') return this.checkAdmin(request);
-    const token = bearerToken(request);
-    if (!token) {
-      throw new DomainError('api_key_missing', 'No API key provided. Send Authorization: Bearer sk_test_...');
-    }
-    const key = await this.apiKeys.authenticate(token);
-    request.actor = { ...key, requestId: String(request.id) };
+    const key = await this.authenticate(request, this.reflector.getAllAndOverride<boolean>(STREAM_TOKEN_KEY, [context.getHandler(), context.getClass()]));
+    request.actor = { ...key, ...requestOrigin(request) };
     return true;
+  }
+
+  /** The API key behind the Authorization header or, on routes that allow it, a `?token=` stream token. */
+  private async authenticate(request: RequestWithHeaders, allowStreamToken: boolean) {
+    const token = bearerToken(request);
+    if (token) return this.apiKeys.authenticate(token);
+    const streamToken = allowStreamToken ? queryToken(request.query) : undefined;
+    if (streamToken) return this.streamTokens.authenticate(streamToken);
+    throw new DomainError('api_key_missing', 'No API key provided. Send Authorization: Bearer sk_test_...');
   }
 
   private checkAdmin(request: RequestWithHeaders): boolean {

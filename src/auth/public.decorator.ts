@@ -7,3 +7,7 @@ export type AuthMode = 'public' | 'admin';
 export const Public = () => SetMetadata(AUTH_MODE_KEY, 'public' satisfies AuthMode);
 /** Open unless ADMIN_API_KEY is configured, then that key is required (merchant sign-up). */
 export const AdminOnlyWhenConfigured = () => SetMetadata(AUTH_MODE_KEY, 'admin' satisfies AuthMode);
+
+export const STREAM_TOKEN_KEY = 'stream_token_allowed';
+/** Also accepts `?token=` (a stream token from POST /v1/stream-tokens) instead of the Authorization header. */
+export const AllowStreamToken = () => SetMetadata(STREAM_TOKEN_KEY, true);

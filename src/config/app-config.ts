@@ -17,6 +17,8 @@ import { parseDuration, parseDurationList } from './duration';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 /** all = API + delivery worker in one process (npm start); api = HTTP only; worker = delivery only. */
 const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -125,6 +127,23 @@ class EnvironmentVariables {
   /** How long a 3-D Secure challenge waits for the customer (merchant clock) before authentication_abandoned. */
   @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 10m' })
   THREE_DS_TIMEOUT = '10m';
+
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormat = 'json';
+
+  /** When set, GET /metrics requires Authorization: Bearer <METRICS_TOKEN>. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  STREAM_HEARTBEAT_MS = 15_000;
+
+  /** What one stream client may have queued unsent before it is dropped as too slow. */
+  @Transform(toInt) @IsInt() @Min(1_024) @Max(1_073_741_824)
+  STREAM_CLIENT_BUFFER_BYTES = 1_048_576;
+
+  @Matches(/^[1-9]\d*(s|m|h)$/, { message: 'must be a positive duration such as 15m' })
+  STREAM_TOKEN_TTL = '15m';
 }
 
 export class ConfigError extends Error {}
@@ -159,6 +178,11 @@ export class AppConfig {
   readonly schedulerPollIntervalMs: number;
   readonly authExpiryMs: number;
   readonly threeDSecureTimeoutMs: number;
+  readonly logFormat: LogFormat;
+  readonly metricsToken: string | undefined;
+  readonly streamHeartbeatMs: number;
+  readonly streamClientBufferBytes: number;
+  readonly streamTokenTtlMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -189,6 +213,11 @@ export class AppConfig {
     this.schedulerPollIntervalMs = env.SCHEDULER_POLL_INTERVAL_MS;
     this.authExpiryMs = parseDuration(env.AUTH_EXPIRY) ?? 7 * 86_400_000;
     this.threeDSecureTimeoutMs = parseDuration(env.THREE_DS_TIMEOUT) ?? 600_000;
+    this.logFormat = env.LOG_FORMAT;
+    this.metricsToken = env.METRICS_TOKEN;
+    this.streamHeartbeatMs = env.STREAM_HEARTBEAT_MS;
+    this.streamClientBufferBytes = env.STREAM_CLIENT_BUFFER_BYTES;
+    this.streamTokenTtlMs = parseDuration(env.STREAM_TOKEN_TTL) ?? 900_000;
   }
 
   get embeddedDatabase(): boolean {
@@ -199,7 +228,7 @@ export class AppConfig {
   static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
     const known = Object.keys(new EnvironmentVariables());
     const raw: Record<string, string> = {};
-    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL']) {
+    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL', 'METRICS_TOKEN']) {
       const value = overrides[name] ?? env[name];
       if (value !== undefined) raw[name] = value;
     }
@@ -210,7 +239,7 @@ export class AppConfig {
   }
 }
 
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
 function describe(errors: ValidationError[]): string {
   const lines = errors.map((error) => {

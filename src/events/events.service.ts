@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, MoreThan, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -9,6 +9,7 @@ import { WebhookDeliveryListView } from '../webhooks/dto/webhook-delivery.view';
 import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { OutboxEvent, SELECT_DELIVERY_IDS, WebhookOutboxService } from '../webhooks/webhook-outbox.service';
 import { CteStatement } from '../database/cte-statement';
+import { EVENT_BUS, EventBus } from '../stream/bus/event-bus';
 import { AfterCommit, DomainEvent } from './domain-event';
 import { EventView, toEventView } from './dto/event.view';
 import { ListEventsQueryDto } from './dto/list-events.query';
@@ -36,6 +37,7 @@ export class EventsService {
     @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
     private readonly outbox: WebhookOutboxService,
     private readonly deliveries: WebhookDeliveriesService,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
   /**
@@ -44,8 +46,12 @@ export class EventsService {
    */
   async record(manager: EntityManager, merchantId: string, events: DomainEvent[]): Promise<AfterCommit> {
     if (events.length === 0) return () => undefined;
-    const deliveryIds = await this.outbox.insertEvents(manager, merchantId, toOutboxEvents(events));
-    return () => this.outbox.schedule(deliveryIds);
+    const outboxEvents = toOutboxEvents(events);
+    const deliveryIds = await this.outbox.insertEvents(manager, merchantId, outboxEvents);
+    return () => {
+      this.outbox.schedule(deliveryIds);
+      this.announce(merchantId, outboxEvents);
+    };
   }
 
   /**
@@ -53,11 +59,40 @@ export class EventsService {
    * statement with `finalQuery`, then `afterCommit(rows)` with the rows it returned.
    */
   appendRecord(statement: CteStatement, merchantId: string, events: DomainEvent[]): RecordedInStatement {
-    this.outbox.appendEvents(statement, merchantId, toOutboxEvents(events));
+    const outboxEvents = toOutboxEvents(events);
+    this.outbox.appendEvents(statement, merchantId, outboxEvents);
     return {
       finalQuery: SELECT_DELIVERY_IDS,
-      afterCommit: (rows) => () => this.outbox.schedule(rows.map((row) => row.id)),
+      afterCommit: (rows) => () => {
+        this.outbox.schedule(rows.map((row) => row.id));
+        this.announce(merchantId, outboxEvents);
+      },
     };
+  }
+
+  /** Tells live streams in every process that these events are committed (they read the rows). */
+  private announce(merchantId: string, events: OutboxEvent[]): void {
+    if (events.length > 0) this.bus.publish({ merchantId, eventIds: events.map((event) => event.id) });
+  }
+
+  /** The merchant's events among `ids`, oldest first (what a live stream sends after a notice). */
+  async findMany(merchantId: string, ids: string[]): Promise<EventEntity[]> {
+    if (ids.length === 0) return [];
+    return this.events.find({ where: { merchantId, id: In(ids) }, order: { id: 'ASC' } });
+  }
+
+  /** The merchant's events after `afterId` (exclusive), oldest first, up to `limit`: what a resuming stream missed. */
+  async listAfter(merchantId: string, afterId: string, filter: { paymentId?: string; types?: string[] }, limit: number): Promise<EventEntity[]> {
+    return this.events.find({
+      where: {
+        merchantId,
+        id: MoreThan(afterId),
+        ...(filter.paymentId ? { paymentId: filter.paymentId } : {}),
+        ...(filter.types ? { type: In(filter.types) } : {}),
+      },
+      order: { id: 'ASC' },
+      take: limit,
+    });
   }
 
   /** Each endpoint's delivery of this event, with every attempt. */

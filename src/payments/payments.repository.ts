@@ -70,8 +70,9 @@ export class PaymentsRepository {
     const p = (value: unknown) => statement.param(value);
     statement.with(
       'history',
-      `INSERT INTO payment_history (payment_id, from_status, to_status, event, api_key_id, request_id, created_at)
-       SELECT ${p(payment.id)}, step.from_status, step.to_status, step.event, ${p(actor.apiKeyId)}, ${p(actor.requestId)}, ${at}
+      `INSERT INTO payment_history (payment_id, from_status, to_status, event, api_key_id, request_id, ip, user_agent, created_at)
+       SELECT ${p(payment.id)}, step.from_status, step.to_status, step.event, ${p(actor.apiKeyId)}, ${p(actor.requestId)},
+              ${p(actor.ip ?? null)}, ${p(actor.userAgent ?? null)}, ${at}
          FROM unnest(${p(steps.map((step) => step.from))}::text[], ${p(steps.map((step) => step.to))}::text[],
                      ${p(steps.map((step) => step.event))}::text[]) AS step (from_status, to_status, event)`,
     );

@@ -22,6 +22,17 @@ import { PaymentMethodsService } from '../payment-methods/payment-methods.servic
 import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 
+/** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
+export interface PaymentGroupRow {
+  status: string;
+  currency: string;
+  failure_code: string | null;
+  count: number;
+  volume: string;
+  captured: string;
+  refunded: string;
+}
+
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
 
@@ -117,6 +128,18 @@ export class PaymentsService {
       take: query.limit + 1,
     });
     return toList(rows, query.limit, toPaymentView);
+  }
+
+  /** One GROUP BY over the merchant's payments created in [from, to) (index payments_merchant_created_at_idx). */
+  groupedTotals(merchantId: string, from: Date, to: Date): Promise<PaymentGroupRow[]> {
+    return this.db.query(
+      `SELECT status, currency, failure_code, count(*)::int AS count,
+              sum(amount)::text AS volume, sum(amount_captured)::text AS captured, sum(amount_refunded)::text AS refunded
+         FROM payments
+        WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3
+        GROUP BY status, currency, failure_code`,
+      [merchantId, from, to],
+    );
   }
 
   async capture(actor: Actor, id: string, dto: CapturePaymentDto): Promise<PaymentView> {

@@ -24,6 +24,18 @@ export class WebhookDeliveriesService {
     return this.toListView(deliveries);
   }
 
+  /** Every delivery of the events about one payment (the caller has checked the payment is the merchant's). */
+  async listForPayment(merchantId: string, paymentId: string): Promise<WebhookDeliveryListView> {
+    const deliveries: WebhookDeliveryEntity[] = await this.db.manager
+      .createQueryBuilder(WebhookDeliveryEntity, 'delivery')
+      .innerJoin('events', 'event', 'event.id = delivery.event_id')
+      .where('delivery.merchant_id = :merchantId AND event.payment_id = :paymentId', { merchantId, paymentId })
+      .orderBy('delivery.created_at', 'ASC')
+      .addOrderBy('delivery.id', 'ASC')
+      .getMany();
+    return this.toListView(deliveries);
+  }
+
   /**
    * A new attempt now: to `endpointId` only, or to every enabled endpoint that has a delivery of
    * this event or is subscribed to its type (creating the missing delivery rows).

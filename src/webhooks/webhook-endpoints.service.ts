@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -21,6 +22,7 @@ export class WebhookEndpointsService {
   constructor(
     @InjectRepository(WebhookEndpointEntity) private readonly endpoints: Repository<WebhookEndpointEntity>,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async create(actor: Actor, dto: CreateWebhookEndpointDto): Promise<WebhookEndpointView> {
@@ -39,7 +41,15 @@ export class WebhookEndpointsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.endpoints.insert(row);
+    await this.endpoints.manager.transaction(async (manager) => {
+      await manager.insert(WebhookEndpointEntity, row);
+      await this.audit.record(manager, actor, {
+        kind: 'webhook_endpoint',
+        action: 'created',
+        object_id: row.id,
+        details: { url: row.url, enabled_events: row.enabledEvents },
+      });
+    });
     return toWebhookEndpointView(row, { withSecret: true });
   }
 
@@ -63,16 +73,23 @@ export class WebhookEndpointsService {
     if (dto.description !== undefined) row.description = dto.description;
     if (dto.status !== undefined) row.status = dto.status;
     row.updatedAt = new Date();
-    await this.endpoints.update(
-      { id: row.id },
-      { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, updatedAt: row.updatedAt },
-    );
+    await this.endpoints.manager.transaction(async (manager) => {
+      await manager.update(
+        WebhookEndpointEntity,
+        { id: row.id },
+        { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, updatedAt: row.updatedAt },
+      );
+      await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'updated', object_id: row.id, details: auditedChanges(dto, row) });
+    });
     return toWebhookEndpointView(row);
   }
 
   async remove(actor: Actor, id: string): Promise<DeletedWebhookEndpointView> {
     const row = await this.find(actor, id);
-    await this.endpoints.delete({ id: row.id });
+    await this.endpoints.manager.transaction(async (manager) => {
+      await manager.delete(WebhookEndpointEntity, { id: row.id });
+      await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'deleted', object_id: row.id, details: { url: row.url } });
+    });
     return { id: row.id, object: 'webhook_endpoint', deleted: true };
   }
 
@@ -84,10 +101,20 @@ export class WebhookEndpointsService {
     row.previousSecretExpiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS);
     row.secret = generateWebhookSecret();
     row.updatedAt = now;
-    await this.endpoints.update(
-      { id: row.id },
-      { secret: row.secret, previousSecret: row.previousSecret, previousSecretExpiresAt: row.previousSecretExpiresAt, updatedAt: now },
-    );
+    await this.endpoints.manager.transaction(async (manager) => {
+      await manager.update(
+        WebhookEndpointEntity,
+        { id: row.id },
+        { secret: row.secret, previousSecret: row.previousSecret, previousSecretExpiresAt: row.previousSecretExpiresAt, updatedAt: now },
+      );
+      // Never the secrets themselves: only when the old one stops signing.
+      await this.audit.record(manager, actor, {
+        kind: 'webhook_endpoint',
+        action: 'rotated_secret',
+        object_id: row.id,
+        details: { previous_secret_expires_at: row.previousSecretExpiresAt!.toISOString() },
+      });
+    });
     return toWebhookEndpointView(row, { withSecret: true });
   }
 
@@ -120,6 +147,18 @@ export class WebhookEndpointsService {
     }
     return url.toString();
   }
+}
+
+/** The fields an update set, with their stored (normalized) values; an endpoint update carries no secret. */
+function auditedChanges(dto: UpdateWebhookEndpointDto, row: WebhookEndpointEntity): Record<string, unknown> {
+  const stored: Record<keyof UpdateWebhookEndpointDto, unknown> = {
+    url: row.url,
+    enabled_events: row.enabledEvents,
+    description: row.description,
+    status: row.status,
+  };
+  const changed = (Object.keys(stored) as Array<keyof UpdateWebhookEndpointDto>).filter((field) => dto[field] !== undefined);
+  return { changed, ...Object.fromEntries(changed.map((field) => [field, stored[field]])) };
 }
 
 /** `*` subsumes everything; otherwise unique types in a stable order. */

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
+import { DeliveryTimelineSource } from './delivery-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { HealthService } from '../health/health.service';
@@ -25,12 +28,13 @@ const deliverySchedulerProvider = {
 };
 
 @Module({
-  imports: [
+  imports: [TimelineRegistryModule, 
     TypeOrmModule.forFeature([WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity]),
     HealthModule,
+    AuditModule,
   ],
   controllers: [WebhookEndpointsController],
-  providers: [
+  providers: [DeliveryTimelineSource, 
     WebhookEndpointsService,
     WebhookOutboxService,
     WebhookDeliveriesService,

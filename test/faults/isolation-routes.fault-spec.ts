@@ -145,6 +145,7 @@ describe('isolation on every route with an id (fault)', () => {
   const FACTORIES: Record<string, RouteCase> = {
     'DELETE /v1/api-keys/{id}': { create: apiKeyObject, missingId: MISSING.apiKey },
     'GET /v1/payments/{id}': { create: paymentObject('manual'), missingId: MISSING.payment },
+    'GET /v1/payments/{id}/timeline': { create: paymentObject('manual'), missingId: MISSING.payment },
     'POST /v1/payments/{id}/capture': { create: paymentObject('manual'), body: { amount: 1000 }, missingId: MISSING.payment },
     'POST /v1/payments/{id}/cancel': { create: paymentObject('manual'), body: {}, missingId: MISSING.payment },
     'POST /v1/payments/{id}/refunds': { create: paymentObject('automatic'), body: { amount: 100 }, missingId: MISSING.payment },

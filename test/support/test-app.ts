@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { createSandboxApp, SandboxApp } from '../../src/app';
+import { createSandboxApp, SandboxApp, SandboxAppOptions } from '../../src/app';
 import { AppConfig } from '../../src/config/app-config';
 import { isEmbeddedTestMode } from './test-env';
 
@@ -16,7 +16,7 @@ export interface TestApp {
  * database from global-setup; Redis only when a test asks. Embedded mode (SANDBOX_TEST_MODE=embedded,
  * the e2e-embedded Jest project): no DATABASE_URL, so each app gets its own in-memory PGlite.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: SandboxAppOptions = {}): Promise<TestApp> {
   const embedded = isEmbeddedTestMode();
   const config = AppConfig.fromEnv({}, {
     ...(embedded ? EMBEDDED_DEFAULTS : externalDatabase()),
@@ -25,7 +25,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,200ms',
     ...env,
   });
-  const sandbox = await createSandboxApp(config);
+  const sandbox = await createSandboxApp(config, options);
   // Specs that open their own pg client (e.g. to probe a constraint) read TEST_DATABASE_URL.
   if (config.embeddedDatabase) process.env.TEST_DATABASE_URL = sandbox.connection.url;
   const http = request(sandbox.app.getHttpServer());

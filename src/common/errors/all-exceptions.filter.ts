@@ -11,6 +11,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, String(request.id));
     if (status === 429 && !reply.getHeader('retry-after')) reply.header('Retry-After', '1');
-    void reply.status(status).send(body);
+    // Explicit type: a route may have set another one (@Header) before it threw.
+    void reply.status(status).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { toEventView } from '../../events/dto/event.view';
 import { EventEntity } from '../../events/entities/event.entity';
 import { queryRows } from '../sql-rows';
@@ -102,6 +103,7 @@ export class DeliveryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   private get leaseMs(): number {
@@ -165,7 +167,9 @@ export class DeliveryService {
   async deliver(claim: DeliveryClaim): Promise<AttemptOutcome> {
     if (claim.endpoint.status !== 'enabled') {
       await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = now() WHERE id = $1`, [claim.id]);
-      return { kind: 'failed', reason: 'endpoint disabled' };
+      const outcome: AttemptOutcome = { kind: 'failed', reason: 'endpoint disabled' };
+      this.observe(claim, outcome);
+      return outcome;
     }
     const response = await this.send(claim.event, claim.endpoint);
     return this.record(claim, response);
@@ -209,7 +213,16 @@ export class DeliveryService {
       [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone],
     );
     if (gone) this.logger.warn(`Webhook endpoint ${claim.endpoint.id} answered 410 Gone: disabled`);
+    this.observe(claim, outcome);
     return outcome;
+  }
+
+  private observe(claim: DeliveryClaim, outcome: AttemptOutcome): void {
+    this.metrics.webhookDeliveries.inc({ outcome: outcome.kind });
+    if (outcome.kind === 'succeeded') {
+      // Wall time since the event was recorded (its created_at is merchant time: clamp when that clock is ahead).
+      this.metrics.webhookLag.observe(Math.max(0, Date.now() - claim.event.createdAt.getTime()) / 1000);
+    }
   }
 
   private decide(attempt: number, response: WebhookResponse): AttemptOutcome {

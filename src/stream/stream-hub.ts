@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventView, toEventView } from '../events/dto/event.view';
+import { EventEntity } from '../events/entities/event.entity';
+import { EventsService } from '../events/events.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { EVENT_BUS, EventBus, EventNotice } from './bus/event-bus';
+import { matchesFilter, StreamFilter } from './stream-filter';
+
+/** A connection's sink: returns false when the client can no longer take events (the hub then forgets it). */
+export type EventSink = (event: EventView) => boolean;
+
+export interface OpenSubscription {
+  close(): void;
+}
+
+const REPLAY_PAGE = 500;
+/** A resume replays at most this many missed events; older ones are in GET /v1/events. */
+export const REPLAY_MAX = 10_000;
+
+class Subscriber {
+  /** While replaying, live events wait here (then only those the replay did not send go out). */
+  private waiting: EventEntity[] | undefined;
+  private readonly replayed = new Set<string>();
+  closed = false;
+
+  constructor(
+    readonly merchantId: string,
+    readonly filter: StreamFilter,
+    private readonly sink: EventSink,
+    replaying: boolean,
+  ) {
+    this.waiting = replaying ? [] : undefined;
+  }
+
+  live(event: EventEntity): void {
+    if (this.closed || !matchesFilter(this.filter, event)) return;
+    if (this.waiting) this.waiting.push(event);
+    else this.send(event);
+  }
+
+  replay(event: EventEntity): void {
+    this.replayed.add(event.id);
+    this.send(event);
+  }
+
+  endReplay(): void {
+    const waiting = this.waiting ?? [];
+    this.waiting = undefined;
+    for (const event of waiting) if (!this.replayed.has(event.id)) this.send(event);
+    this.replayed.clear();
+  }
+
+  private send(event: EventEntity): void {
+    if (!this.closed && !this.sink(toEventView(event))) this.closed = true;
+  }
+}
+
+/**
+ * Fans committed events out to the live streams of this process. A notice on the bus names event
+ * ids; the hub reads those rows (only for merchants with a connected stream) and hands each to the
+ * subscribers whose filter matches. Resuming subscribers first get what they missed from the table.
+ */
+@Injectable()
+export class StreamHub implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(StreamHub.name);
+  private readonly byMerchant = new Map<string, Set<Subscriber>>();
+  private pending = new Map<string, Set<string>>();
+  private flushScheduled = false;
+  private unsubscribe?: () => void;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly events: EventsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Listens from start-up, so the first client does not wait for (and miss events during) the LISTEN/SUBSCRIBE handshake. */
+  onApplicationBootstrap(): void {
+    this.unsubscribe ??= this.bus.subscribe((notice) => this.onNotice(notice));
+  }
+
+  /** Starts delivering the merchant's matching events to `sink`; with `afterId`, first those after it. */
+  open(merchantId: string, filter: StreamFilter, sink: EventSink, afterId?: string): OpenSubscription {
+    const subscriber = new Subscriber(merchantId, filter, sink, afterId !== undefined);
+    const set = this.byMerchant.get(merchantId) ?? new Set<Subscriber>();
+    set.add(subscriber);
+    this.byMerchant.set(merchantId, set);
+    this.metrics.streamClients.inc();
+    if (afterId !== undefined) void this.replay(subscriber, afterId);
+    return { close: () => this.remove(subscriber) };
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const set of this.byMerchant.values()) for (const subscriber of set) subscriber.closed = true;
+    this.byMerchant.clear();
+  }
+
+  private remove(subscriber: Subscriber): void {
+    const set = this.byMerchant.get(subscriber.merchantId);
+    if (!set?.delete(subscriber)) return;
+    subscriber.closed = true;
+    this.metrics.streamClients.dec();
+    if (set.size === 0) this.byMerchant.delete(subscriber.merchantId);
+  }
+
+  private async replay(subscriber: Subscriber, afterId: string): Promise<void> {
+    try {
+      let cursor = afterId;
+      for (let sent = 0; sent < REPLAY_MAX && !subscriber.closed; ) {
+        const page = await this.events.listAfter(subscriber.merchantId, cursor, subscriber.filter, Math.min(REPLAY_PAGE, REPLAY_MAX - sent));
+        page.forEach((event) => subscriber.replay(event));
+        sent += page.length;
+        if (page.length < REPLAY_PAGE) break;
+        cursor = page[page.length - 1].id;
+      }
+    } catch (error) {
+      this.logger.warn(`Replay after ${afterId} failed: ${(error as Error).message}`);
+    } finally {
+      subscriber.endReplay();
+    }
+  }
+
+  private onNotice(notice: EventNotice): void {
+    if (!this.byMerchant.has(notice.merchantId)) return;
+    const ids = this.pending.get(notice.merchantId) ?? new Set<string>();
+    notice.eventIds.forEach((id) => ids.add(id));
+    this.pending.set(notice.merchantId, ids);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** One query per merchant for every notice that arrived in the same turn of the event loop. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushScheduled = false;
+    for (const [merchantId, ids] of batch) {
+      try {
+        const rows = await this.events.findMany(merchantId, [...ids]);
+        for (const subscriber of this.byMerchant.get(merchantId) ?? []) {
+          rows.forEach((row) => subscriber.live(row));
+          if (subscriber.closed) this.remove(subscriber);
+        }
+      } catch (error) {
+        this.logger.warn(`Could not read notified events: ${(error as Error).message}`);
+      }
+    }
+  }
+}
