@@ -9,10 +9,10 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 import { CustomerActionsModule } from './customer-actions/customer-actions.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import { MetricsModule } from './metrics/metrics.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 

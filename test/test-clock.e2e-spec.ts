@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ScheduledActionsService } from '../src/scheduling/scheduled-actions.service';
 import { installRecordingHandler, recordedRuns, scheduleRecords } from './support/recording-handler';
 import { bearer, createMerchant, eventually, startTestApp, TestApp, TestMerchant } from './support/test-app';
 
@@ -147,5 +148,53 @@ describe('test clock (e2e)', () => {
     });
     expect(runs.map((run) => run.label)).toEqual(['soon']);
     expect(runs[0].clock_at.toISOString()).toBe(runs[0].due_at.toISOString());
+  });
+});
+
+describe('scheduled action failures (e2e)', () => {
+  let app: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    app = await startTestApp({ SCHEDULER_POLL_INTERVAL_MS: '50' });
+    db = await installRecordingHandler(app);
+    const actions = app.sandbox.app.get(ScheduledActionsService);
+    // Fails (after writing, which must roll back) until told otherwise.
+    actions.registerHandler('test.flaky', async (action, context) => {
+      await context.manager.query(
+        'INSERT INTO test_action_runs (action_id, merchant_id, label, due_at, clock_at) VALUES ($1, $2, $3, $4, $4)',
+        [action.id, action.merchantId, 'flaky-write', action.dueAt],
+      );
+      if (action.attempts < 1) throw new Error('receiver on fire');
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('a failing handler rolls back its writes, does not hold up the others, and runs again later', async () => {
+    const merchant = await createMerchant(app.http, 'clock flaky');
+    await app.http.post('/v1/test-clock/freeze').set(bearer(merchant)).expect(200);
+    const start = Date.parse((await app.http.get('/v1/test-clock').set(bearer(merchant)).expect(200)).body.now);
+    await scheduleRecords(app, merchant.id, [{ label: 'before', dueAt: new Date(start + HOUR) }]);
+    await db.transaction((manager) =>
+      app.sandbox.app.get(ScheduledActionsService).schedule(manager, { merchantId: merchant.id, kind: 'test.flaky', dueAt: new Date(start + 2 * HOUR) }),
+    );
+    await scheduleRecords(app, merchant.id, [{ label: 'after', dueAt: new Date(start + 3 * HOUR) }]);
+    await app.http.post('/v1/test-clock/advance').set(bearer(merchant)).send({ by: '1d' }).expect(200);
+
+    expect((await recordedRuns(db, merchant.id)).map((run) => run.label)).toEqual(['before', 'after']);
+    const [flaky]: Array<{ status: string; attempts: number; last_error: string }> = await db.query(
+      `SELECT status, attempts, last_error FROM scheduled_actions WHERE merchant_id = $1 AND kind = 'test.flaky'`,
+      [merchant.id],
+    );
+    expect(flaky).toEqual({ status: 'pending', attempts: 1, last_error: 'receiver on fire' });
+    // The worker tries again after the backoff (1 s on the wall clock) and it succeeds.
+    await eventually(async () => {
+      const labels = (await recordedRuns(db, merchant.id)).map((run) => run.label);
+      return labels.length === 3 ? labels : undefined;
+    });
+    expect((await recordedRuns(db, merchant.id)).map((run) => run.label)).toEqual(['before', 'after', 'flaky-write']);
   });
 });

@@ -51,11 +51,15 @@ export class ClockService {
     private readonly config: AppConfig,
   ) {}
 
-  /** The merchant's current time. */
-  async now(merchantId: string): Promise<Date> {
+  /**
+   * The merchant's current time. Inside a transaction pass its `manager`: a read the cache cannot
+   * answer then uses the transaction's connection instead of waiting for a second one (the
+   * embedded database has a single connection; a busy pool would starve).
+   */
+  async now(merchantId: string, manager?: EntityManager): Promise<Date> {
     const pin = this.pinned.getStore();
     if (pin && pin.merchantId === merchantId) return new Date(pin.at.getTime());
-    return new Date(merchantNowMs(await this.state(merchantId), Date.now()));
+    return new Date(merchantNowMs(await this.state(merchantId, manager), Date.now()));
   }
 
   /** Runs `work` with the merchant's clock reading `at` (a scheduled action runs at its due time). */
@@ -78,14 +82,15 @@ export class ClockService {
   }
 
   /** The stored clock, from this process' cache while it is fresh enough. */
-  async state(merchantId: string): Promise<ClockState> {
+  async state(merchantId: string, manager: EntityManager = this.db.manager): Promise<ClockState> {
     const cached = this.cache.get(merchantId);
     if (cached && this.fresh(cached.readAt)) return cached.state;
-    // A read already on its way is as good as a cached value read at the time it was sent.
-    const inFlight = this.reads.get(merchantId);
+    // A read already on its way is as good as a cached value read at the time it was sent. Not for a
+    // caller inside a transaction: that read may be waiting for the very connection the caller holds.
+    const inFlight = manager === this.db.manager ? this.reads.get(merchantId) : undefined;
     if (inFlight && this.fresh(inFlight.readAt)) return inFlight.promise;
     const readAt = performance.now();
-    const promise = this.read(this.db.manager, merchantId)
+    const promise = this.read(manager, merchantId)
       .then((state) => {
         this.remember(merchantId, state, readAt);
         return state;
@@ -93,7 +98,7 @@ export class ClockService {
       .finally(() => {
         if (this.reads.get(merchantId)?.promise === promise) this.reads.delete(merchantId);
       });
-    this.reads.set(merchantId, { promise, readAt });
+    if (manager === this.db.manager) this.reads.set(merchantId, { promise, readAt });
     return promise;
   }
 

@@ -112,22 +112,6 @@ class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MaxLength(200)
   PUBLIC_URL?: string;
 
-  /** How long a process may reuse a merchant clock it read; an advance waits this long before answering. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(5_000)
-  CLOCK_CACHE_MS = 100;
-
-  /** How often the worker looks for scheduled actions that fell due on their merchant's clock. */
-  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
-  SCHEDULER_POLL_INTERVAL_MS = 1_000;
-
-  /** How long an AUTHORIZED (manual-capture) payment may be captured before it expires (merchant clock). */
-  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 7d' })
-  AUTH_EXPIRY = '7d';
-
-  /** How long a 3-D Secure challenge waits for the customer (merchant clock) before authentication_abandoned. */
-  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 10m' })
-  THREE_DS_TIMEOUT = '10m';
-
   @IsIn(LOG_FORMATS)
   LOG_FORMAT: LogFormat = 'json';
 
@@ -144,6 +128,22 @@ class EnvironmentVariables {
 
   @Matches(/^[1-9]\d*(s|m|h)$/, { message: 'must be a positive duration such as 15m' })
   STREAM_TOKEN_TTL = '15m';
+
+  /** How long a process may reuse a merchant clock it read; an advance waits this long before answering. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(5_000)
+  CLOCK_CACHE_MS = 100;
+
+  /** How often the worker looks for scheduled actions that fell due on their merchant's clock. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  SCHEDULER_POLL_INTERVAL_MS = 1_000;
+
+  /** How long an AUTHORIZED (manual-capture) payment may be captured before it expires (merchant clock). */
+  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 7d' })
+  AUTH_EXPIRY = '7d';
+
+  /** How long a 3-D Secure challenge waits for the customer (merchant clock) before authentication_abandoned. */
+  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 10m' })
+  THREE_DS_TIMEOUT = '10m';
 }
 
 export class ConfigError extends Error {}
@@ -174,15 +174,15 @@ export class AppConfig {
   readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
-  readonly clockCacheMs: number;
-  readonly schedulerPollIntervalMs: number;
-  readonly authExpiryMs: number;
-  readonly threeDSecureTimeoutMs: number;
   readonly logFormat: LogFormat;
   readonly metricsToken: string | undefined;
   readonly streamHeartbeatMs: number;
   readonly streamClientBufferBytes: number;
   readonly streamTokenTtlMs: number;
+  readonly clockCacheMs: number;
+  readonly schedulerPollIntervalMs: number;
+  readonly authExpiryMs: number;
+  readonly threeDSecureTimeoutMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -209,15 +209,15 @@ export class AppConfig {
     this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-    this.clockCacheMs = env.CLOCK_CACHE_MS;
-    this.schedulerPollIntervalMs = env.SCHEDULER_POLL_INTERVAL_MS;
-    this.authExpiryMs = parseDuration(env.AUTH_EXPIRY) ?? 7 * 86_400_000;
-    this.threeDSecureTimeoutMs = parseDuration(env.THREE_DS_TIMEOUT) ?? 600_000;
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.streamHeartbeatMs = env.STREAM_HEARTBEAT_MS;
     this.streamClientBufferBytes = env.STREAM_CLIENT_BUFFER_BYTES;
     this.streamTokenTtlMs = parseDuration(env.STREAM_TOKEN_TTL) ?? 900_000;
+    this.clockCacheMs = env.CLOCK_CACHE_MS;
+    this.schedulerPollIntervalMs = env.SCHEDULER_POLL_INTERVAL_MS;
+    this.authExpiryMs = parseDuration(env.AUTH_EXPIRY) ?? 7 * 86_400_000;
+    this.threeDSecureTimeoutMs = parseDuration(env.THREE_DS_TIMEOUT) ?? 600_000;
   }
 
   get embeddedDatabase(): boolean {

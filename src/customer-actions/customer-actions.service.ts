@@ -39,7 +39,7 @@ export class CustomerActionsService {
 
   /** POST /v1/payments/:id/customer-action: resolves the pending step now as that customer would. */
   async act(actor: Actor, id: string, action: CustomerAction): Promise<PaymentView> {
-    const done = await this.inTransactionAtMerchantNow(actor.merchantId, async (manager) => {
+    const done = await this.db.transaction(async (manager) => {
       const payment = await this.payments.lockForUpdate(manager, actor, id);
       assertPending(payment);
       const events = await this.resolveLocked(manager, actor, payment, action);
@@ -47,11 +47,6 @@ export class CustomerActionsService {
     });
     done.afterCommit();
     return toPaymentView(done.payment);
-  }
-
-  /** A transaction at one instant of the merchant's clock (see PaymentsService.atMerchantNow). */
-  async inTransactionAtMerchantNow<T>(merchantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.payments.atMerchantNow(merchantId, () => this.db.transaction(work));
   }
 
   /** Ends the locked, pending payment's step as the customer chose; returns the events to record. */
@@ -87,7 +82,7 @@ export class CustomerActionsService {
     Object.assign(payment, settledDetails(payment, resolution.outcome, resolution.customerCompleted));
     const events = await this.payments.applyEvent(manager, actor, payment, stepEvent(resolution.outcome));
     events.push(...(await this.captureIfAutomatic(manager, actor, payment)));
-    const now = await this.clock.now(payment.merchantId);
+    const now = await this.clock.now(payment.merchantId, manager);
     if (comesBackLate(step, resolution.outcome) && step.lateAfterMs !== null) {
       await this.timers.schedule(manager, payment.merchantId, payment.id, 'late', new Date(now.getTime() + step.lateAfterMs));
     }

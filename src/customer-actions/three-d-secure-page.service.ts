@@ -58,9 +58,7 @@ export class ThreeDSecurePageService {
 
   /** The customer's choice: spends the token, ends the step, and sends the customer back. */
   async choose(token: string, choice: ChallengeChoice, requestId: string): Promise<ChallengeAnswer> {
-    const challenge = await this.challenges.findUnused(this.db.manager, token);
-    if (!challenge) return expiredPage();
-    const done = await this.customerActions.inTransactionAtMerchantNow(challenge.merchantId, async (manager) => {
+    const done = await this.db.transaction(async (manager) => {
       const found = await this.pendingChallenge(manager, token, true);
       if (!found || !(await this.challenges.consume(manager, token, found.now))) return null;
       const actor: Actor = { merchantId: found.payment.merchantId, apiKeyId: null, requestId };
@@ -82,7 +80,7 @@ export class ThreeDSecurePageService {
       where: { id: challenge.paymentId, merchantId: challenge.merchantId },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    const now = await this.clock.now(challenge.merchantId);
+    const now = await this.clock.now(challenge.merchantId, manager);
     if (!payment || payment.status !== 'REQUIRES_ACTION' || now.getTime() >= challenge.expiresAt.getTime()) return null;
     return { payment, now };
   }

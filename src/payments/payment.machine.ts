@@ -38,10 +38,13 @@ export type PaymentEvent =
   | { type: 'LATE_AUTHORIZE' }
   | { type: 'CAPTURE'; amount: number }
   | { type: 'FAIL_CAPTURE'; failureCode: string }
-  | { type: 'CANCEL' }
+  | { type: 'CANCEL'; reason?: CancellationReason }
   | { type: 'REFUND'; amount: number };
 
 export type PaymentEventType = PaymentEvent['type'];
+
+export const CANCELLATION_REASONS = ['requested', 'authorization_expired'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
   'AUTHORIZE',

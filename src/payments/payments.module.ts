@@ -4,6 +4,7 @@ import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
+import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -13,7 +14,7 @@ import { PaymentsService } from './payments.service';
 @Module({
   imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, PaymentMethodsModule],
   controllers: [PaymentsController],
-  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository],
+  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

@@ -8,8 +8,9 @@ import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { ClockService } from '../clock/clock.service';
+import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
-import { DomainEvent } from '../events/domain-event';
+import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
@@ -17,6 +18,8 @@ import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
+import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
+import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
 import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
@@ -62,8 +65,10 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
-    private readonly paymentMethods: PaymentMethodsService,
     private readonly clock: ClockService,
+    private readonly scheduler: ScheduledActionsService,
+    private readonly config: AppConfig,
+    private readonly paymentMethods: PaymentMethodsService,
   ) {}
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
@@ -71,16 +76,19 @@ export class PaymentsService {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
-    const card = this.resolveCard(dto);
-    const outcome = card ? this.resolveOutcome(dto, card) : 'success';
+    const card = this.resolveCard(dto, now);
+    const outcome = card ? this.resolveOutcome(dto, card, now) : 'success';
     const method = this.paymentMethods.prepare(dto, card, outcome, now);
-    const payment = this.newPayment(actor, dto, card, method.details);
+    const payment = this.newPayment(actor, dto, card, method.details, now);
     const plan = method.plan;
     const steps = plan.kind === 'customer_step' ? this.enterCustomerStep(payment, plan.enter) : this.runCreation(payment, dto, outcome);
+    // A payment waiting for its customer has no expiry yet, but its step's timers (CTE `scheduled_action` either way).
     const writeStep = plan.kind === 'customer_step' ? this.paymentMethods.begin(payment, plan.step, now) : null;
-    // One statement (atomic on its own): the payment, its history, its events and their deliveries.
+    const expiry = this.expiryOf(payment);
+    // One statement (atomic on its own): the payment, its history, its expiry or step, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
+    this.scheduler.appendSchedule(statement, expiry);
     writeStep?.(statement);
     const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
@@ -143,23 +151,14 @@ export class PaymentsService {
   }
 
   async capture(actor: Actor, id: string, dto: CapturePaymentDto): Promise<PaymentView> {
-    return this.act(actor, id, dto.simulate_delay_ms, (payment) =>
-      dto.simulate
-        ? { type: 'FAIL_CAPTURE', failureCode: dto.simulate }
-        : { type: 'CAPTURE', amount: dto.amount ?? payment.amount },
-    );
+    return this.act(actor, id, dto.simulate_delay_ms, (payment, now) => {
+      assertNotExpired(payment, now);
+      return dto.simulate ? { type: 'FAIL_CAPTURE', failureCode: dto.simulate } : { type: 'CAPTURE', amount: dto.amount ?? payment.amount };
+    });
   }
 
   async cancel(actor: Actor, id: string, dto: CancelPaymentDto): Promise<PaymentView> {
-    return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL' }));
-  }
-
-  /**
-   * Runs `work` at one instant of the merchant's clock, read before it starts and pinned: a
-   * transaction inside never waits for a second connection to read the clock (embedded mode has one).
-   */
-  async atMerchantNow<T>(merchantId: string, work: () => Promise<T>): Promise<T> {
-    return this.clock.runAt(merchantId, await this.clock.now(merchantId), work);
+    return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL', reason: 'requested' }));
   }
 
   /** Loads a payment of this merchant with its row locked for the rest of the transaction. */
@@ -178,9 +177,33 @@ export class PaymentsService {
    */
   async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
     const step = this.transition(payment, event);
-    payment.updatedAt = await this.clock.now(actor.merchantId);
+    payment.updatedAt = await this.clock.now(actor.merchantId, manager);
+    // Authorized after a customer step (or late): capture_before counts from now.
+    const expiry = step.to === 'AUTHORIZED' && step.from !== 'AUTHORIZED' ? this.expiryOf(payment, payment.updatedAt) : [];
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
+    await this.scheduler.schedule(manager, expiry);
     return this.statusEvents(payment, [step]);
+  }
+
+  /**
+   * applyEvent + EventsService.record in one statement (payment, history, events, deliveries, and
+   * whatever `also` adds): returns what to run after commit.
+   */
+  async applyAndRecord(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    event: PaymentEvent,
+    also: (statement: CteStatement) => void = () => undefined,
+  ): Promise<AfterCommit> {
+    const step = this.transition(payment, event);
+    payment.updatedAt = await this.clock.now(actor.merchantId, manager);
+    const statement = new CteStatement();
+    this.repository.appendUpdate(statement, actor, payment, [step]);
+    also(statement);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, [step]));
+    const rows: Array<{ id: string }> = await manager.query(...statement.build(recorded.finalQuery));
+    return recorded.afterCommit(rows);
   }
 
   /** The machine's verdict on `event` without applying it: throws the same error applyEvent would. */
@@ -193,17 +216,20 @@ export class PaymentsService {
     actor: Actor,
     id: string,
     delayMs: number | undefined,
-    eventFor: (payment: PaymentEntity) => PaymentEvent,
+    eventFor: (payment: PaymentEntity, now: Date) => PaymentEvent,
   ): Promise<PaymentView> {
     // The simulated latency applies to refusals too; it starts after the transaction has ended.
-    const outcome = await this
-      .atMerchantNow(actor.merchantId, () =>
-        this.db.transaction(async (manager) => {
-          const locked = await this.lockForUpdate(manager, actor, id);
-          const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
-          return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
-        }),
-      )
+    const outcome = await this.db
+      .transaction(async (manager) => {
+        const locked = await this.lockForUpdate(manager, actor, id);
+        const wasAuthorized = locked.status === 'AUTHORIZED';
+        const event = eventFor(locked, await this.clock.now(actor.merchantId, manager));
+        const afterCommit = await this.applyAndRecord(manager, actor, locked, event, (statement) => {
+          // Captured, failed or canceled: its expiry has nothing left to do.
+          if (wasAuthorized) this.scheduler.appendCancel(statement, actor.merchantId, AUTHORIZATION_EXPIRY_KIND, locked.id);
+        });
+        return { payment: locked, afterCommit };
+      })
       .catch(async (error: unknown) => {
         await sleep(delayMs);
         throw error;
@@ -220,6 +246,7 @@ export class PaymentsService {
     payment.status = result.to;
     payment.amountCaptured = result.context.amountCaptured;
     payment.amountRefunded = result.context.amountRefunded;
+    if (result.to === 'CANCELED') payment.cancellationReason = event.type === 'CANCEL' ? (event.reason ?? 'requested') : 'requested';
     if (result.context.failureCode !== payment.failureCode) {
       payment.failureCode = result.context.failureCode;
       payment.failureMessage = result.context.failureCode ? failureMessage(result.context.failureCode) : null;
@@ -247,26 +274,40 @@ export class PaymentsService {
   }
 
   /** The card of a card payment (null for UPI and M-Pesa). */
-  private resolveCard(dto: CreatePaymentDto): CardDto | null {
+  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto | null {
     if (dto.payment_method && dto.payment_method.type !== 'card') return null;
-    const card = dto.payment_method?.card ?? defaultCard();
+    const card = dto.payment_method?.card ?? defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
     return card;
   }
 
-  private resolveOutcome(dto: CreatePaymentDto, card: CardDto): SimulateCreateMode {
+  private resolveOutcome(dto: CreatePaymentDto, card: CardDto, now: Date): SimulateCreateMode {
     const outcome = resolveOutcome(dto.simulate, card.number);
-    if (outcome === 'success' && !dto.simulate && isExpired(card)) return 'expired_card';
+    if (outcome === 'success' && !dto.simulate && isExpired(card, now)) return 'expired_card';
     return outcome;
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails): PaymentEntity {
+  /** A payment left AUTHORIZED gets capture_before (AUTH_EXPIRY later) and the action that expires it then. */
+  private expiryOf(payment: PaymentEntity, authorizedAt = payment.createdAt) {
+    if (payment.status !== 'AUTHORIZED') return [];
+    payment.captureBefore = new Date(authorizedAt.getTime() + this.config.authExpiryMs);
+    return [
+      {
+        merchantId: payment.merchantId,
+        kind: AUTHORIZATION_EXPIRY_KIND,
+        dueAt: payment.captureBefore,
+        payload: { payment_id: payment.id },
+        dedupeKey: payment.id,
+      },
+    ];
+  }
+
+  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
     if (!isKnownCurrency(dto.currency)) {
       throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
     }
-    const now = new Date();
     return Object.assign(new PaymentEntity(), {
       id: newId('payment'),
       merchantId: actor.merchantId,
@@ -289,6 +330,8 @@ export class PaymentsService {
       customerEmail: dto.customer_email ?? null,
       metadata: dto.metadata ?? {},
       idempotencyKey: actor.idempotencyKey ?? null,
+      captureBefore: null,
+      cancellationReason: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);
@@ -318,17 +361,29 @@ function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
     amount_refunded: 0,
     failure_code: null,
     failure_message: null,
+    capture_before: null,
     next_action: null,
     updated_at: payment.createdAt.toISOString(),
   };
 }
 
-function defaultCard(): CardDto {
-  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
+/** The default test card never expires, however far the merchant's clock has moved. */
+function defaultCard(now: Date): CardDto {
+  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: now.getUTCFullYear() + 5 };
 }
 
-function isExpired(card: CardDto): boolean {
-  const now = new Date();
+/** Past capture_before, an authorization cannot be captured any more (even before its expiry action ran). */
+function assertNotExpired(payment: PaymentEntity, now: Date): void {
+  if (payment.status !== 'AUTHORIZED' || !payment.captureBefore || payment.captureBefore > now) return;
+  throw new DomainError(
+    'payment_invalid_state',
+    `This payment's authorization expired at ${payment.captureBefore.toISOString()}; it cannot be captured.`,
+    undefined,
+    { payment_id: payment.id, status: payment.status },
+  );
+}
+
+function isExpired(card: CardDto, now: Date): boolean {
   const year = now.getUTCFullYear();
   return card.exp_year < year || (card.exp_year === year && card.exp_month < now.getUTCMonth() + 1);
 }

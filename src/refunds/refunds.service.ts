@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -29,6 +30,7 @@ export class RefundsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
+    private readonly clock: ClockService,
   ) {}
 
   /**
@@ -36,17 +38,15 @@ export class RefundsService {
    * the machine decides legality, and payments_amount_refunded_chk backs it in the database.
    */
   async create(actor: Actor, paymentId: string, dto: CreateRefundDto): Promise<RefundView> {
-    const { refund, afterCommit } = await this.payments.atMerchantNow(actor.merchantId, () =>
-      this.db.transaction(async (manager): Promise<Outcome> => {
-        const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
-        const recovered = await this.findByIdempotencyKey(manager, actor);
-        if (recovered) return { refund: recovered, afterCommit: () => undefined };
-        const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-        return dto.simulate === 'refund_failure'
-          ? this.recordFailure(manager, actor, payment, event, dto)
-          : this.recordSuccess(manager, actor, payment, event, dto);
-      }),
-    );
+    const { refund, afterCommit } = await this.db.transaction(async (manager): Promise<Outcome> => {
+      const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
+      const recovered = await this.findByIdempotencyKey(manager, actor);
+      if (recovered) return { refund: recovered, afterCommit: () => undefined };
+      const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
+      return dto.simulate === 'refund_failure'
+        ? this.recordFailure(manager, actor, payment, event, dto)
+        : this.recordSuccess(manager, actor, payment, event, dto);
+    });
     afterCommit();
     await sleep(dto.simulate_delay_ms);
     return toRefundView(refund);
@@ -116,7 +116,7 @@ export class RefundsService {
       reason: dto.reason ?? null,
       failureCode: status === 'FAILED' ? REFUND_FAILURE_CODE : null,
       idempotencyKey: actor.idempotencyKey ?? null,
-      createdAt: new Date(),
+      createdAt: await this.clock.now(actor.merchantId, manager),
     } satisfies RefundEntity);
     await manager.insert(RefundEntity, refund);
     return refund;

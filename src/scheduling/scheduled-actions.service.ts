@@ -96,6 +96,16 @@ export class ScheduledActionsService {
     return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
   }
 
+  /** The same as `cancel`, as a CTE named `scheduled_action_cancel` of the caller's one-statement write. */
+  appendCancel(statement: CteStatement, merchantId: string, kind: string, dedupeKey: string): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.with(
+      'scheduled_action_cancel',
+      `UPDATE scheduled_actions SET status = 'canceled', completed_at = now()
+        WHERE merchant_id = ${p(merchantId)} AND kind = ${p(kind)} AND dedupe_key = ${p(dedupeKey)} AND status = 'pending'`,
+    );
+  }
+
   /**
    * Merchants with at least one action due on their clock now (wall time `wall`). The first
    * condition is a cheap range on the due index (no clock is ahead of the most advanced one).
@@ -130,16 +140,32 @@ export class ScheduledActionsService {
     }
   }
 
-  /** One transaction: lock the merchant's clock row, run up to BATCH_SIZE due actions, mark them. */
+  /**
+   * One transaction: lock the merchant's clock row, run up to BATCH_SIZE due actions, mark them.
+   * Optimistic first (no savepoints: two round trips fewer per action); when a handler throws,
+   * the batch is rolled back and run again with a savepoint around each action.
+   */
   async runBatch(runner: QueryRunner, merchantId: string, options: { upTo?: Date; skipLocked?: boolean }): Promise<BatchResult> {
+    const fast = await this.runInTransaction(runner, merchantId, options, false);
+    return fast ?? (await this.runInTransaction(runner, merchantId, options, true))!;
+  }
+
+  /** undefined: a handler failed on the fast path (rolled back, nothing happened). */
+  private async runInTransaction(
+    runner: QueryRunner,
+    merchantId: string,
+    options: { upTo?: Date; skipLocked?: boolean },
+    careful: boolean,
+  ): Promise<BatchResult | undefined> {
     const afterCommit: Array<() => void> = [];
     let result: BatchResult;
     await runner.startTransaction();
     try {
-      result = await this.runLocked(runner, merchantId, options, afterCommit);
+      result = await this.runLocked(runner, merchantId, options, afterCommit, careful);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
+      if (error instanceof HandlerFailed) return undefined;
       throw error;
     }
     for (const work of afterCommit) this.safely(work);
@@ -151,6 +177,7 @@ export class ScheduledActionsService {
     merchantId: string,
     options: { upTo?: Date; skipLocked?: boolean },
     afterCommit: Array<() => void>,
+    careful: boolean,
   ): Promise<BatchResult> {
     const clock = await this.clock.lock(runner.manager, merchantId, options.skipLocked);
     if (!clock) return { locked: true, ran: 0, failed: 0, more: false };
@@ -168,13 +195,26 @@ export class ScheduledActionsService {
     const failures: Failure[] = [];
     for (const row of rows) {
       const action = toAction(merchantId, row);
-      const error = await this.runOne(runner, action, afterCommit);
+      const error = careful ? await this.runOne(runner, action, afterCommit) : await this.runFast(action, runner, afterCommit);
       if (error === undefined) done.push(action.id);
       else failures.push({ id: action.id, attempts: action.attempts + 1, error });
     }
     await this.markDone(runner, done);
     await this.markFailed(runner, failures);
     return { locked: false, ran: rows.length, failed: failures.length, more: rows.length === BATCH_SIZE };
+  }
+
+  /** One action on the fast path: a failure aborts the whole batch (HandlerFailed). */
+  private async runFast(action: ScheduledAction, runner: QueryRunner, afterCommit: Array<() => void>): Promise<undefined> {
+    const handler = this.handlers.get(action.kind);
+    if (!handler) throw new HandlerFailed();
+    const context = { manager: runner.manager, now: action.dueAt, afterCommit: (work: () => void) => afterCommit.push(work) };
+    try {
+      await this.clock.runAt(action.merchantId, action.dueAt, () => handler(action, context));
+    } catch {
+      throw new HandlerFailed();
+    }
+    return undefined;
   }
 
   /** One action inside a savepoint; returns the error message when it failed (its writes rolled back). */
@@ -227,6 +267,8 @@ export class ScheduledActionsService {
     }
   }
 }
+
+class HandlerFailed extends Error {}
 
 function toAction(merchantId: string, row: ActionRow): ScheduledAction {
   return {

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/money';
-import type { PaymentMethodType, PaymentStatus } from '../payment.machine';
+import type { CancellationReason, PaymentMethodType, PaymentStatus } from '../payment.machine';
 import type { CustomerStep } from '../../payment-methods/customer-step';
 import type { NextAction } from '../../payment-methods/dto/next-action.view';
 import type { MpesaDetails } from '../../payment-methods/mpesa';
@@ -89,6 +89,13 @@ export class PaymentEntity {
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
+
+  /** Merchant time until which an AUTHORIZED payment may be captured (set when it stays AUTHORIZED). */
+  @Column({ name: 'capture_before', type: 'timestamptz', nullable: true })
+  captureBefore: Date | null;
+
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason: CancellationReason | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
