@@ -82,6 +82,19 @@ describe('customer steps (e2e)', () => {
       expect(tail).toEqual(['payment.canceled']);
     });
 
+    it('authorized by its customer (manual capture): capture_before counts from the authorization, and it expires then', async () => {
+      const s = await steps('step-auth-expiry');
+      const payment = await s.upi('expire@sandbox', 'collect', { capture_method: 'manual' }, { expire_after_s: 3600 });
+      expect(payment.capture_before).toBeNull();
+      await s.advance('30m');
+      const approved = (await s.act(payment.id, 'approve').expect(200)).body;
+      expect(approved.status).toBe('AUTHORIZED');
+      expect(new Date(approved.capture_before).getTime() - new Date(approved.updated_at).getTime()).toBe(7 * 86_400_000);
+      await s.advance('7d');
+      expect(await s.get(payment.id)).toMatchObject({ status: 'CANCELED', cancellation_reason: 'authorization_expired' });
+      expect((await s.eventTypes(payment.id)).slice(-2)).toEqual(['payment.authorized', 'payment.canceled']);
+    });
+
     it('after the step: refund of a captured UPI payment works as for cards', async () => {
       const s = await steps('upi-refund');
       const payment = await s.upi('success@sandbox');
