@@ -11,7 +11,8 @@ import { UPI_DEFAULT_EXPIRE_AFTER_S, UpiDetails, upiStep } from './upi';
 export interface PaymentMethodRequest {
   amount: number;
   currency: string;
-  payment_method?: AnyPaymentMethodDto;
+  /** A string is a test payment method id that validation has already expanded to its card. */
+  payment_method?: AnyPaymentMethodDto | string;
   three_d_secure?: ThreeDSecureMode;
   return_url?: string;
   simulate?: SimulateCreateMode;
@@ -36,8 +37,12 @@ export interface PreparedPaymentMethod {
 
 const IMMEDIATE: CreationPlan = { kind: 'immediate' };
 
+function paymentMethodOf(request: PaymentMethodRequest): AnyPaymentMethodDto | undefined {
+  return typeof request.payment_method === 'object' ? request.payment_method : undefined;
+}
+
 export function methodType(request: PaymentMethodRequest): PaymentMethodType {
-  return request.payment_method?.type ?? 'card';
+  return paymentMethodOf(request)?.type ?? 'card';
 }
 
 /** Refuses what the method cannot take: 400 with the param, before anything is stored. */
@@ -60,7 +65,8 @@ export function validatePaymentMethod(request: PaymentMethodRequest): void {
   if (type === 'upi' && currency !== 'INR') {
     throw new DomainError('parameter_invalid', `UPI payments are in INR only; got ${currency}.`, 'currency');
   }
-  if (type === 'upi' && request.payment_method?.type === 'upi' && request.payment_method.upi.flow === 'collect' && !request.payment_method.upi.vpa) {
+  const pm = paymentMethodOf(request);
+  if (pm?.type === 'upi' && pm.upi.flow === 'collect' && !pm.upi.vpa) {
     throw new DomainError('parameter_missing', 'A UPI collect payment needs the payer’s vpa.', 'payment_method.upi.vpa');
   }
   if (type === 'mpesa' && currency !== 'KES') {
@@ -82,7 +88,7 @@ export function planPaymentMethod(
   options: { threeDSecureTimeoutMs: number; now: Date },
 ): PreparedPaymentMethod {
   validatePaymentMethod(request);
-  const pm = request.payment_method;
+  const pm = paymentMethodOf(request);
   if (pm?.type === 'upi') {
     const expireAfterS = pm.upi.expire_after_s ?? UPI_DEFAULT_EXPIRE_AFTER_S;
     return {

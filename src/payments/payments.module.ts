@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
 import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
 import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
+import { RoutingModule } from '../routing/routing.module';
 import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
@@ -12,7 +14,7 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, PaymentMethodsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],

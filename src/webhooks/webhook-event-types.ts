@@ -9,8 +9,11 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.refunded',
   'payment.failed',
   'payment.canceled',
+  'payment.attempt_failed',
   'refund.succeeded',
   'refund.failed',
+  'connector.circuit_opened',
+  'connector.circuit_closed',
 ] as const;
 
 export const ALL_EVENTS = '*';

@@ -31,6 +31,9 @@ const TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_attempts',
+  'connectors',
+  'routing_configs',
+  'payment_attempts',
 ];
 
 // A's rows, hashed in full (api_keys without last_used_at, which A's own reads touch).
@@ -42,7 +45,11 @@ const MERCHANT_ROWS: Record<string, string> = {
   api_keys: 'SELECT concat_ws(\'|\', id, name, revoked_at) AS r FROM api_keys WHERE merchant_id = $1',
   webhook_endpoints: 'SELECT t::text AS r FROM webhook_endpoints t WHERE merchant_id = $1',
   webhook_deliveries: 'SELECT t::text AS r FROM webhook_deliveries t WHERE merchant_id = $1',
+  connectors: 'SELECT t::text AS r FROM connectors t WHERE merchant_id = $1',
+  payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
 };
+
+jest.setTimeout(60_000);
 
 describe('isolation on every route with an id (fault)', () => {
   let app: TestApp;

@@ -40,6 +40,7 @@ export const MISSING = {
   event: 'evt_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   endpoint: 'we_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   apiKey: 'key_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  connector: 'missing_sim',
 };
 
 /** One entry per operation on a path with a path parameter. Adding a route to the API means adding one here. */
@@ -85,6 +86,20 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     };
   }
 
+  let connectorCount = 0;
+  /** A custom connector of A's (the built-ins are every merchant's own copies, so B's id is B's). */
+  async function connectorObject(): Promise<OwnedObject> {
+    const id = `a_only_${connectorCount++}`;
+    await asA('post', '/v1/connectors').send({ id, methods: ['card'] }).expect(201);
+    return {
+      id,
+      read: async () => ({
+        connector: (await asA('get', `/v1/connectors/${id}`).expect(200)).body,
+        health: (await asA('get', `/v1/connectors/${id}/health`).expect(200)).body,
+      }),
+    };
+  }
+
   async function refundObject(): Promise<OwnedObject> {
     const paymentId = await payment('automatic');
     const id = (await asA('post', `/v1/payments/${paymentId}/refunds`).send({ amount: 100 }).expect(201)).body.id;
@@ -119,6 +134,12 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     },
     'DELETE /v1/webhook-endpoints/{id}': { create: endpointObject, missingId: MISSING.endpoint },
     'POST /v1/webhook-endpoints/{id}/rotate-secret': { create: endpointObject, missingId: MISSING.endpoint },
+    'GET /v1/connectors/{id}': { create: connectorObject, missingId: MISSING.connector },
+    'PATCH /v1/connectors/{id}': { create: connectorObject, body: { enabled: false, profile: { technical_error_rate: 1 } }, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/outages': { create: connectorObject, body: { for: '5m' }, missingId: MISSING.connector },
+    'DELETE /v1/connectors/{id}/outages': { create: connectorObject, missingId: MISSING.connector },
+    'GET /v1/connectors/{id}/health': { create: connectorObject, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/circuit': { create: connectorObject, body: { state: 'open' }, missingId: MISSING.connector },
     'POST /v1/payments/{id}/customer-action': { create: pendingPaymentObject, body: { action: 'approve' }, missingId: MISSING.payment },
   };
 }

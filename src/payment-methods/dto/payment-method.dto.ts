@@ -111,20 +111,26 @@ const SUBTYPES = [
   { name: 'mpesa', value: MpesaPaymentMethodDto },
 ];
 
-/** `payment_method`, discriminated by `type` (an unknown type fails on `type`, a foreign key is unknown). */
-export function IsPaymentMethod(): PropertyDecorator {
+/**
+ * `payment_method`, discriminated by `type` (an unknown type fails on `type`, a foreign key is
+ * unknown). `testIds`: string ids that also stand for a test card (expanded by the caller).
+ */
+export function IsPaymentMethod(options: { testIds?: readonly string[]; objectMessage?: string } = {}): PropertyDecorator {
   return (target, key) => {
     ApiExtraModels(CardPaymentMethodDto, UpiPaymentMethodDto, MpesaPaymentMethodDto)(target.constructor);
+    const ids = options.testIds?.length ? [{ type: 'string', enum: [...options.testIds] }] : [];
     ApiPropertyOptional({
-      description: 'Defaults to the test card 4242 4242 4242 4242. Discriminated by `type`.',
-      oneOf: SUBTYPES.map((subtype) => ({ $ref: getSchemaPath(subtype.value) })),
-      discriminator: {
-        propertyName: 'type',
-        mapping: Object.fromEntries(SUBTYPES.map((subtype) => [subtype.name, getSchemaPath(subtype.value)])),
-      },
-    })(target, key);
+      description:
+        'A card, UPI or M-Pesa, discriminated by `type`' +
+        (ids.length ? ', or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card' : '') +
+        '. Defaults to the test card 4242 4242 4242 4242.',
+      oneOf: [...SUBTYPES.map((subtype) => ({ $ref: getSchemaPath(subtype.value) })), ...ids],
+      ...(ids.length
+        ? {}
+        : { discriminator: { propertyName: 'type', mapping: Object.fromEntries(SUBTYPES.map((subtype) => [subtype.name, getSchemaPath(subtype.value)])) } }),
+    } as never)(target, key);
     IsOptional()(target, key);
-    IsObject()(target, key);
+    IsObject(options.objectMessage ? { message: options.objectMessage } : undefined)(target, key);
     ValidateNested()(target, key);
     Type(() => UntypedPaymentMethodDto, { discriminator: { property: 'type', subTypes: SUBTYPES }, keepDiscriminatorProperty: true })(target, key);
   };

@@ -15,6 +15,8 @@ class CardView {
   @ApiProperty({ example: '4242' }) last4: string;
   @ApiProperty({ example: 12 }) exp_month: number;
   @ApiProperty({ example: 2030 }) exp_year: number;
+  @ApiProperty({ nullable: true, type: String, example: 'US', description: "The card's issuing country (BIN), null when unknown" })
+  country: string | null;
   @ApiProperty({ type: ThreeDSecureView, description: 'null/null when 3-D Secure did not run' }) three_d_secure: ThreeDSecureView;
 }
 
@@ -91,6 +93,7 @@ export function toPaymentMethodView(row: PaymentEntity): PaymentMethodView {
       last4: row.cardLast4 ?? '',
       exp_month: row.cardExpMonth ?? 0,
       exp_year: row.cardExpYear ?? 0,
+      country: row.cardCountry,
       three_d_secure: { result: (row.threeDSecure ?? NO_THREE_D_SECURE).result, flow: (row.threeDSecure ?? NO_THREE_D_SECURE).flow },
     },
   };

@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
-import { IsAmount, MAX_AMOUNT } from '../../common/money';
-import { AnyPaymentMethodDto, IsPaymentMethod } from '../../payment-methods/dto/payment-method.dto';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsIP, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { AnyPaymentMethodDto, CardPaymentMethodDto, IsPaymentMethod } from '../../payment-methods/dto/payment-method.dto';
 import { THREE_D_SECURE_MODES, ThreeDSecureMode } from '../../payment-methods/three-d-secure';
+import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
 import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
+import { PAYMENT_METHOD_FORMS_MESSAGE, TEST_PAYMENT_METHOD_EXPIRY, TEST_PAYMENT_METHOD_IDS, testPaymentMethodCard } from '../test-payment-methods';
+import { IsCountryCode } from '../../payer-country/is-country-code.validator';
 import { SimulateDelayDto } from './simulate-delay.dto';
+
+/** `"pm_card_visa"` (or `"tok_visa"`) becomes the card object it stands for; any other value is left to validation. */
+function expandTestPaymentMethod({ value }: { value: unknown }): unknown {
+  const number = typeof value === 'string' ? testPaymentMethodCard(value) : undefined;
+  // A @Transform result is not converted again by @Type: build the instances validation expects.
+  return number ? plainToInstance(CardPaymentMethodDto, { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } }) : value;
+}
 
 export { CardDto } from '../../payment-methods/dto/payment-method.dto';
 
@@ -24,8 +34,10 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @IsPaymentMethod()
-  payment_method?: AnyPaymentMethodDto;
+  @IsPaymentMethod({ testIds: TEST_PAYMENT_METHOD_IDS, objectMessage: PAYMENT_METHOD_FORMS_MESSAGE })
+  @Transform(expandTestPaymentMethod)
+  // A test id is expanded to its card before validation; the union keeps the OpenAPI schema a plain oneOf.
+  payment_method?: AnyPaymentMethodDto | string;
 
   @ApiPropertyOptional({ enum: THREE_D_SECURE_MODES, default: 'automatic', description: 'Cards: automatic (only cards that demand it) or required.' })
   @IsOptional()
@@ -54,6 +66,23 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsOptional()
   @IsStringMap({ maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 })
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'DE', description: "The payer's country (ISO 3166-1 alpha-2); wins over customer_ip and the card's country." })
+  @IsOptional()
+  @IsCountryCode()
+  customer_country?: string;
+
+  @ApiPropertyOptional({ example: '81.2.69.160', description: "The payer's IP (v4 or v6): its country (offline table) is the payer country unless customer_country is given." })
+  @IsOptional()
+  @IsString()
+  @IsIP(undefined, { message: 'customer_ip must be an IPv4 or IPv6 address' })
+  customer_ip?: string;
+
+  @ApiPropertyOptional({ example: 'adyen_sim', description: 'Force this connector (400 if it cannot take the payment); skips routing.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  connector?: string;
 
   @ApiPropertyOptional({ enum: SIMULATE_CREATE_MODES, description: 'Force an outcome; wins over the test card.' })
   @IsOptional()
