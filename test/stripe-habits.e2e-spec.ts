@@ -8,7 +8,7 @@ function basic(merchant: TestMerchant | string, password = ''): { Authorization:
 }
 
 const CARD = '4242424242424242';
-const VOLATILE = ['id', 'created_at', 'updated_at'];
+const VOLATILE = ['id', 'created_at', 'updated_at', 'attempts', 'capture_before'];
 
 function stable(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !VOLATILE.includes(key)));
@@ -168,7 +168,8 @@ describe('Stripe habits: Basic auth, form bodies, test payment method ids, payme
       chargeDeclinedProcessingError: { status: 'FAILED', failure_code: 'processing_error', brand: 'visa' },
       chargeDeclinedFraudulent: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },
       // 3DS and risk behaviour arrive with their own features; today they are the card numbers those will key on.
-      threeDSecure2Required: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
+      // A 3-D Secure challenge card (design-v2 §2): the payment waits for its customer.
+      threeDSecure2Required: { status: 'REQUIRES_ACTION', failure_code: null, brand: 'visa' },
       riskLevelElevated: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
       riskLevelHighest: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
     };

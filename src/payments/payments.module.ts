@@ -4,6 +4,7 @@ import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
+import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { RoutingModule } from '../routing/routing.module';
 import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
@@ -13,7 +14,7 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
