@@ -18,6 +18,14 @@ export const RECIPES: Record<string, Recipe> = {
   'payment.canceled': { description: 'a manual-capture payment, then canceled', steps: [createPayment({ capture_method: 'manual' }), cancelPayment()] },
   'payment.partially_refunded': { description: 'a payment, then a partial refund', steps: [createPayment(), refundPayment({ amount: 500 })] },
   'payment.refunded': { description: 'a payment, then a full refund', steps: [createPayment(), refundPayment()] },
+  'payment.requires_action': {
+    description: 'a card payment with a 3-D Secure challenge (left pending)',
+    steps: [createPayment({ payment_method: card('4000002760003184'), three_d_secure: 'required' })],
+  },
+  'payment.processing': {
+    description: 'an M-Pesa STK push (the customer answers after 3 s on the merchant clock)',
+    steps: [createPayment({ amount: 10000, currency: 'kes', payment_method: { type: 'mpesa', mpesa: { phone: '254708374149' } } })],
+  },
   'refund.succeeded': { description: 'a payment, then a full refund', steps: [createPayment(), refundPayment()] },
   'refund.failed': { description: 'a payment, then a refund with simulate refund_failure', steps: [createPayment(), refundPayment({ simulate: 'refund_failure' })] },
   'payment.attempt_failed': {
