@@ -13,6 +13,8 @@ import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
+import { SimulationService } from '../simulation/simulation.service';
+import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
@@ -59,15 +61,19 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly simulation: SimulationService,
   ) {}
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
-  async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
+  async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
+    const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const card = this.resolveCard(dto);
-    const outcome = this.resolveOutcome(dto, card);
     const payment = this.newPayment(actor, dto, card);
+    const requested = dto.simulate ?? header;
+    this.simulation.failBeforeCommit(actor, 'payment.create', requested);
+    const outcome = this.resolveOutcome(dto, isApiFault(requested) ? undefined : requested, card);
     const steps = this.runCreation(payment, dto, outcome);
     // One statement (atomic on its own): the payment, its history, its events and their deliveries.
     const statement = new CteStatement();
@@ -75,6 +81,7 @@ export class PaymentsService {
     const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
+    this.simulation.afterCommit(actor, 'payment.create', requested);
     if (outcome === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
@@ -228,9 +235,9 @@ export class PaymentsService {
     return card;
   }
 
-  private resolveOutcome(dto: CreatePaymentDto, card: CardDto): SimulateCreateMode {
-    const outcome = resolveOutcome(dto.simulate, card.number);
-    if (outcome === 'success' && !dto.simulate && isExpired(card)) return 'expired_card';
+  private resolveOutcome(dto: CreatePaymentDto, explicit: SimulateCreateMode | undefined, card: CardDto): SimulateCreateMode {
+    const outcome = resolveOutcome(explicit, card.number);
+    if (outcome === 'success' && !explicit && isExpired(card)) return 'expired_card';
     return outcome;
   }
 

@@ -5,9 +5,10 @@ import { PaymentsModule } from '../payments/payments.module';
 import { RefundEntity } from './entities/refund.entity';
 import { RefundsController } from './refunds.controller';
 import { RefundsService } from './refunds.service';
+import { SimulationModule } from '../simulation/simulation.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefundEntity]), PaymentsModule, EventsModule],
+  imports: [TypeOrmModule.forFeature([RefundEntity]), PaymentsModule, EventsModule, SimulationModule],
   controllers: [RefundsController],
   providers: [RefundsService],
   exports: [RefundsService],

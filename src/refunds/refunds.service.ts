@@ -12,6 +12,8 @@ import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
+import { SimulationService } from '../simulation/simulation.service';
+import { parseSimulateHeader, REFUND_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
 import { RefundView, toRefundView } from './dto/refund.view';
 import { RefundEntity, RefundStatus } from './entities/refund.entity';
@@ -29,23 +31,28 @@ export class RefundsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
+    private readonly simulation: SimulationService,
   ) {}
 
   /**
    * Refunds (part of) a captured payment. The payment row lock serialises concurrent refunds,
    * the machine decides legality, and payments_amount_refunded_chk backs it in the database.
    */
-  async create(actor: Actor, paymentId: string, dto: CreateRefundDto): Promise<RefundView> {
+  async create(actor: Actor, paymentId: string, dto: CreateRefundDto, simulateHeader?: string | string[]): Promise<RefundView> {
+    const header = parseSimulateHeader(simulateHeader, REFUND_SIMULATE_VALUES);
+    const requested = dto.simulate ?? header;
     const { refund, afterCommit } = await this.db.transaction(async (manager): Promise<Outcome> => {
       const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
       const recovered = await this.findByIdempotencyKey(manager, actor);
       if (recovered) return { refund: recovered, afterCommit: () => undefined };
+      this.simulation.failBeforeCommit(actor, 'refund.create', requested);
       const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-      return dto.simulate === 'refund_failure'
+      return requested === 'refund_failure'
         ? this.recordFailure(manager, actor, payment, event, dto)
         : this.recordSuccess(manager, actor, payment, event, dto);
     });
     afterCommit();
+    this.simulation.afterCommit(actor, 'refund.create', requested);
     await sleep(dto.simulate_delay_ms);
     return toRefundView(refund);
   }

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
-import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
+import { PAYMENT_SIMULATE_VALUES, PaymentSimulateValue } from '../../simulation/simulation-vocabulary';
 import { SimulateDelayDto } from './simulate-delay.dto';
 
 export class CardDto {
@@ -95,8 +95,14 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsStringMap({ maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 })
   metadata?: Record<string, string>;
 
-  @ApiPropertyOptional({ enum: SIMULATE_CREATE_MODES, description: 'Force an outcome; wins over the test card.' })
+  @ApiPropertyOptional({
+    enum: PAYMENT_SIMULATE_VALUES,
+    description:
+      'Force an outcome; wins over the Sandbox-Simulate header, a matching simulation scenario and the test card. ' +
+      'api_error (500), service_unavailable (503 + Retry-After) and connection_reset (no answer) commit nothing; ' +
+      'lost_response commits the payment, then closes the connection (retry with the same Idempotency-Key).',
+  })
   @IsOptional()
-  @IsIn(SIMULATE_CREATE_MODES)
-  simulate?: SimulateCreateMode;
+  @IsIn(PAYMENT_SIMULATE_VALUES)
+  simulate?: PaymentSimulateValue;
 }
