@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whd',
   request: 'req',
   auditLog: 'aud',
+  simulationScenario: 'scn',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

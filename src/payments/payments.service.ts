@@ -71,7 +71,11 @@ export class PaymentsService {
     if (recovered) return recovered;
     const card = this.resolveCard(dto);
     const payment = this.newPayment(actor, dto, card);
-    const requested = dto.simulate ?? header;
+    const requested = await this.simulation.requestedPaymentOutcome(actor, dto.simulate ?? header, {
+      cardLast4: payment.cardLast4,
+      customerEmail: payment.customerEmail,
+      metadata: payment.metadata,
+    });
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const outcome = this.resolveOutcome(dto, isApiFault(requested) ? undefined : requested, card);
     const steps = this.runCreation(payment, dto, outcome);

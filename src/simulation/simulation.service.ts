@@ -3,7 +3,8 @@ import { Counter } from 'prom-client';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { ApiFault, isApiFault } from './simulation-vocabulary';
+import { ScenarioCandidate, ScenariosService } from './scenarios.service';
+import { ApiFault, isApiFault, PaymentSimulateValue } from './simulation-vocabulary';
 
 /** Faults that need the socket itself: the exception filter / reply still runs, then the connection is destroyed. */
 export type SocketFault = 'connection_reset' | 'lost_response';
@@ -20,13 +21,28 @@ export class SimulationService {
   private readonly logger = new Logger(SimulationService.name);
   private readonly faults: Counter<'fault' | 'operation'>;
 
-  constructor(metrics: MetricsService) {
+  constructor(
+    metrics: MetricsService,
+    private readonly scenarios: ScenariosService,
+  ) {
     this.faults = new Counter({
       name: 'sandbox_simulated_faults_total',
       help: 'Simulated API faults served (api_error, service_unavailable, connection_reset, lost_response) by operation.',
       labelNames: ['fault', 'operation'] as const,
       registers: [metrics.registry],
     });
+  }
+
+  /**
+   * What a payment create asked for: its body's simulate, else its Sandbox-Simulate header, else
+   * the next outcome of a matching scenario (consumed only when nothing explicit was asked).
+   */
+  async requestedPaymentOutcome(
+    actor: Actor,
+    explicit: PaymentSimulateValue | undefined,
+    candidate: ScenarioCandidate,
+  ): Promise<PaymentSimulateValue | undefined> {
+    return explicit ?? (await this.scenarios.nextOutcome(actor.merchantId, candidate));
   }
 
   /** Throws the fault's error (nothing has been written yet) for the three faults that commit nothing. */
