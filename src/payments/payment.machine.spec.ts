@@ -35,6 +35,7 @@ const VALID_EVENTS: Record<PaymentEventType, PaymentEvent> = {
   FAIL_CAPTURE: { type: 'FAIL_CAPTURE', failureCode: 'bank_error' },
   CANCEL: { type: 'CANCEL' },
   REFUND: { type: 'REFUND', amount: 100 },
+  REVERT_REFUND: { type: 'REVERT_REFUND', amount: 100 },
 };
 
 type Expected = PaymentStatus | 'rejected';
@@ -88,8 +89,18 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
   ['CANCELED', 'FAIL_CAPTURE', 'rejected'],
   ['CANCELED', 'CANCEL', 'rejected'],
   ['CANCELED', 'REFUND', 'rejected'],
+
+  // A refund that failed later gives its amount back (only where something is refunded).
+  ['CREATED', 'REVERT_REFUND', 'rejected'],
+  ['AUTHORIZED', 'REVERT_REFUND', 'rejected'],
+  ['CAPTURED', 'REVERT_REFUND', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'REVERT_REFUND', 'PARTIALLY_REFUNDED'],
+  ['REFUNDED', 'REVERT_REFUND', 'PARTIALLY_REFUNDED'],
+  ['FAILED', 'REVERT_REFUND', 'rejected'],
+  ['CANCELED', 'REVERT_REFUND', 'rejected'],
 ];
 
+/** Final for every event the random sequences generate (REFUNDED still accepts REVERT_REFUND, tested in the table). */
 const FINAL_STATUSES: readonly PaymentStatus[] = ['REFUNDED', 'FAILED', 'CANCELED'];
 
 function payment(status: PaymentStatus, overrides: Partial<PersistedPayment> = {}): PersistedPayment {
@@ -101,7 +112,7 @@ describe('payment machine', () => {
     it('covers every (state, event type) pair exactly once', () => {
       expect(TABLE).toHaveLength(PAYMENT_STATUSES.length * PAYMENT_EVENT_TYPES.length);
       const keys = new Set(TABLE.map(([status, type]) => `${status}:${type}`));
-      expect(keys.size).toBe(42);
+      expect(keys.size).toBe(49);
     });
 
     it.each(TABLE)('%s + %s -> %s', (status, type, expected) => {
@@ -113,6 +124,23 @@ describe('payment machine', () => {
         expect(result).toMatchObject({ ok: true, from: status, to: expected });
         expect(acceptsEventType(status, type)).toBe(true);
       }
+    });
+  });
+
+  describe('REVERT_REFUND guards', () => {
+    it('a revert of everything refunded goes back to CAPTURED with payment.refund_reverted', () => {
+      const result = applyPaymentEvent(payment('REFUNDED'), { type: 'REVERT_REFUND', amount: AMOUNT });
+      expect(result).toMatchObject({ ok: true, from: 'REFUNDED', to: 'CAPTURED', events: ['payment.refund_reverted'] });
+      expect(result.ok && result.context.amountRefunded).toBe(0);
+    });
+
+    it('a partial revert stays PARTIALLY_REFUNDED with the rest still refunded', () => {
+      const result = applyPaymentEvent(payment('PARTIALLY_REFUNDED'), { type: 'REVERT_REFUND', amount: 150 });
+      expect(result).toMatchObject({ ok: true, to: 'PARTIALLY_REFUNDED', context: { amountRefunded: 250 } });
+    });
+
+    it.each([0, -1, 1.5, 401])('refuses a revert of %s from 400 refunded', (amount) => {
+      expect(applyPaymentEvent(payment('PARTIALLY_REFUNDED'), { type: 'REVERT_REFUND', amount })).toEqual({ ok: false, reason: 'invalid_amount' });
     });
   });
 
@@ -325,6 +353,8 @@ describe('payment machine', () => {
           return { type: 'CAPTURE', amount: resolveAmount(step.amount, p.amount) };
         case 'REFUND':
           return { type: 'REFUND', amount: resolveAmount(step.amount, p.amountCaptured - p.amountRefunded) };
+        case 'REVERT_REFUND':
+          return { type: 'REVERT_REFUND', amount: resolveAmount(step.amount, p.amountRefunded) };
       }
     }
 

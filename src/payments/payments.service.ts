@@ -18,7 +18,7 @@ import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../sim
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
-import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+import { applyPaymentEvent, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
@@ -281,13 +281,19 @@ export class PaymentsService {
       const isLast = index === steps.length - 1;
       const object = isLast ? finalView : { ...finalView, ...intermediateAmounts(payment, step.to) };
       return {
-        type: step.event === CREATE_EVENT ? 'payment.created' : statusEventName(step.to),
+        type: eventTypeOf(step),
         paymentId: payment.id,
         object: object as unknown as Record<string, unknown>,
         occurredAt: payment.updatedAt,
       };
     });
   }
+}
+
+/** payment.created, payment.refund_reverted (a refund that failed later), else payment.<status>. */
+function eventTypeOf(step: HistoryStep): string {
+  if (step.event === CREATE_EVENT) return 'payment.created';
+  return step.event === 'REVERT_REFUND' ? REFUND_REVERTED_EVENT : statusEventName(step.to);
 }
 
 /** The payment as it looked at an intermediate creation step (before capture or failure). */
@@ -313,6 +319,7 @@ function describeAction(event: PaymentEvent): string {
     FAIL_CAPTURE: 'captured',
     CANCEL: 'canceled',
     REFUND: 'refunded',
+    REVERT_REFUND: 'reverted',
   };
   return verbs[event.type];
 }
