@@ -8,6 +8,7 @@ import { ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
+import { FAIL_LATER_REFUND_CARD } from '../payments/card-simulation';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
@@ -19,6 +20,11 @@ import { RefundView, toRefundView } from './dto/refund.view';
 import { RefundEntity, RefundStatus } from './entities/refund.entity';
 
 const REFUND_FAILURE_CODE = 'refund_failure';
+
+/** The fail-later test card: only its brand and last 4 digits are stored, so that is what is compared. */
+function failsLater(payment: PaymentEntity): boolean {
+  return payment.cardBrand === 'visa' && payment.cardLast4 === FAIL_LATER_REFUND_CARD.slice(-4);
+}
 
 interface Outcome {
   refund: RefundEntity;
@@ -47,9 +53,9 @@ export class RefundsService {
       if (recovered) return { refund: recovered, afterCommit: () => undefined };
       this.simulation.failBeforeCommit(actor, 'refund.create', requested);
       const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-      return requested === 'refund_failure'
-        ? this.recordFailure(manager, actor, payment, event, dto)
-        : this.recordSuccess(manager, actor, payment, event, dto);
+      if (requested === 'refund_failure') return this.recordFailure(manager, actor, payment, event, dto);
+      const status: RefundStatus = requested === 'fail_later' || failsLater(payment) ? 'PENDING' : 'SUCCEEDED';
+      return this.recordSuccess(manager, actor, payment, event, dto, status);
     });
     afterCommit();
     this.simulation.afterCommit(actor, 'refund.create', requested);
@@ -79,11 +85,13 @@ export class RefundsService {
     payment: PaymentEntity,
     event: { type: 'REFUND'; amount: number },
     dto: CreateRefundDto,
+    status: RefundStatus,
   ): Promise<Outcome> {
+    // A PENDING refund moves the payment now (its amount counts as refunded) and gives it back if it fails.
     const paymentEvents = await this.payments.applyEvent(manager, actor, payment, event);
-    const refund = await this.insertRefund(manager, actor, payment, event.amount, 'SUCCEEDED', dto);
+    const refund = await this.insertRefund(manager, actor, payment, event.amount, status, dto);
     const afterCommit = await this.events.record(manager, actor.merchantId, [
-      this.refundEvent('refund.succeeded', refund),
+      this.refundEvent(status === 'PENDING' ? 'refund.pending' : 'refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
     ]);
     return { refund, afterCommit };
@@ -101,6 +109,28 @@ export class RefundsService {
     const refund = await this.insertRefund(manager, actor, payment, event.amount, 'FAILED', dto);
     const afterCommit = await this.events.record(manager, actor.merchantId, [this.refundEvent('refund.failed', refund)]);
     return { refund, afterCommit };
+  }
+
+  /**
+   * The failure of a PENDING refund (due 1 h after it was created, merchant clock): the refund
+   * becomes FAILED and the payment gets the amount back through the machine (REVERT_REFUND, a
+   * history row, payment.refund_reverted). Idempotent: a refund no longer PENDING is left alone.
+   */
+  async failPending(manager: EntityManager, merchantId: string, refundId: string, requestId: string): Promise<AfterCommit> {
+    const pending = await manager.findOneBy(RefundEntity, { id: refundId, merchantId });
+    if (!pending) return () => undefined;
+    const actor: Actor = { merchantId, apiKeyId: '', requestId };
+    const payment = await this.payments.lockForUpdate(manager, actor, pending.paymentId);
+    const refund = await manager.findOne(RefundEntity, { where: { id: refundId }, lock: { mode: 'pessimistic_write' } });
+    if (!refund || refund.status !== 'PENDING') return () => undefined;
+    const paymentEvents = await this.payments.applyEvent(manager, actor, payment, { type: 'REVERT_REFUND', amount: refund.amount });
+    refund.status = 'FAILED';
+    refund.failureCode = REFUND_FAILURE_CODE;
+    await manager.update(RefundEntity, { id: refund.id }, { status: refund.status, failureCode: refund.failureCode });
+    return this.events.record(manager, merchantId, [
+      this.refundEvent('refund.failed', refund, payment.updatedAt),
+      ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
+    ]);
   }
 
   private async insertRefund(
@@ -133,13 +163,13 @@ export class RefundsService {
     return manager.findOneBy(RefundEntity, { merchantId: actor.merchantId, idempotencyKey: actor.idempotencyKey });
   }
 
-  private refundEvent(type: string, refund: RefundEntity): DomainEvent {
+  private refundEvent(type: string, refund: RefundEntity, occurredAt: Date = refund.createdAt): DomainEvent {
     return {
       type,
       paymentId: refund.paymentId,
       refundId: refund.id,
       object: toRefundView(refund) as unknown as Record<string, unknown>,
-      occurredAt: refund.createdAt,
+      occurredAt,
     };
   }
 }

@@ -7,6 +7,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.refunded',
   'payment.failed',
   'payment.canceled',
+  'payment.refund_reverted',
+  'refund.pending',
   'refund.succeeded',
   'refund.failed',
 ] as const;
