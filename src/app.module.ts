@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
+import { TestClockModule } from './clock/test-clock.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -16,6 +17,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
@@ -34,6 +36,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(connection, config.runMigrations),
         ClockModule,
+        SchedulingModule,
+        TestClockModule,
         MetricsModule,
         ApiKeysModule,
         MerchantsModule,

@@ -10,18 +10,32 @@ import { DatabaseConnection, resolveDatabaseConnection } from './database/databa
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PaymentsModule } from './payments/payments.module';
+import { RefundsModule } from './refunds/refunds.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
 
-/** The worker process: no HTTP, only webhook delivery (BullMQ Worker + sweeper, or the in-process poller). */
+/** The worker process: no HTTP; webhook delivery (BullMQ Worker + sweeper, or the in-process poller) and scheduled actions. */
 @Module({})
 class WorkerAppModule {
   static forRoot(config: AppConfig, connection: DatabaseConnection): DynamicModule {
     return {
       module: WorkerAppModule,
       // Migrations belong to the API process; a worker started first just retries until the tables exist.
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(connection, false), ClockModule, MetricsModule, HealthModule, WorkerModule.forRoot(config)],
+      // PaymentsModule (and any module that registers scheduled-action handlers) so this process can run them.
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(connection, false),
+        ClockModule,
+        SchedulingModule,
+        MetricsModule,
+        HealthModule,
+        PaymentsModule,
+        RefundsModule,
+        WorkerModule.forRoot(config),
+      ],
     };
   }
 }

@@ -82,6 +82,8 @@ describe('payments (e2e)', () => {
         description: 'Order #1',
         customer_email: 'jane@example.com',
         metadata: {},
+        capture_before: null,
+        cancellation_reason: null,
         created_at: expect.stringMatching(/Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });

@@ -28,7 +28,9 @@ describe('refunds that fail later (e2e)', () => {
     return response.body.data.map((event: { type: string }) => event.type).reverse();
   }
 
-  /** What the scheduled action runs when the hour is up: the real service, in a real transaction. */
+  const advance = (by: string) => app.http.post('/v1/test-clock/advance').set(bearer(merchant)).send({ by }).expect(200);
+
+  /** What the scheduled action runs when the hour is up: the real service, in a real transaction (to prove a re-run is harmless). */
   async function failNow(refundId: string): Promise<void> {
     const refunds = app.sandbox.app.get(RefundsService);
     const afterCommit = await db.transaction((manager) => refunds.failPending(manager, merchant.id, refundId, 'req_test'));
@@ -63,7 +65,9 @@ describe('refunds that fail later (e2e)', () => {
     expect(refund).toMatchObject({ status: 'PENDING', amount: 1000 });
     expect((await app.http.get(`/v1/payments/${paymentId}`).set(bearer(merchant)).expect(200)).body).toMatchObject({ status: 'REFUNDED', amount_refunded: 1000 });
 
-    await failNow(refund.id);
+    await advance('59m');
+    expect((await app.http.get(`/v1/refunds/${refund.id}`).set(bearer(merchant)).expect(200)).body.status).toBe('PENDING');
+    await advance('1m');
     const failed = await app.http.get(`/v1/refunds/${refund.id}`).set(bearer(merchant)).expect(200);
     expect(failed.body).toMatchObject({ status: 'FAILED', failure_code: 'refund_failure' });
     const payment = await app.http.get(`/v1/payments/${paymentId}`).set(bearer(merchant)).expect(200);
@@ -73,6 +77,12 @@ describe('refunds that fail later (e2e)', () => {
     expect(types.filter((type) => type === 'payment.captured')).toHaveLength(1);
     const history = await db.query('SELECT from_status, to_status, event FROM payment_history WHERE payment_id = $1 ORDER BY id DESC LIMIT 1', [paymentId]);
     expect(history).toEqual([{ from_status: 'REFUNDED', to_status: 'CAPTURED', event: 'REVERT_REFUND' }]);
+    // Exactly one hour after the refund, on the merchant clock.
+    const [times] = await db.query(
+      `SELECT (SELECT created_at FROM refunds WHERE id = $1) AS refunded, (SELECT created_at FROM events WHERE refund_id = $1 AND type = 'refund.failed') AS failed`,
+      [refund.id],
+    );
+    expect(times.failed.getTime() - times.refunded.getTime()).toBe(60 * 60 * 1000);
 
     // At-least-once safe: running the failure again changes nothing.
     await failNow(refund.id);
@@ -85,7 +95,8 @@ describe('refunds that fail later (e2e)', () => {
     const paymentId = await capture();
     await app.http.post(`/v1/payments/${paymentId}/refunds`).set(bearer(merchant)).send({ amount: 300 }).expect(201);
     const pending = (await app.http.post(`/v1/payments/${paymentId}/refunds`).set(bearer(merchant)).send({ amount: 200, simulate: 'fail_later' }).expect(201)).body;
-    await failNow(pending.id);
+    await advance('61m');
+    expect((await app.http.get(`/v1/refunds/${pending.id}`).set(bearer(merchant)).expect(200)).body.status).toBe('FAILED');
     const payment = await app.http.get(`/v1/payments/${paymentId}`).set(bearer(merchant)).expect(200);
     expect(payment.body).toMatchObject({ status: 'PARTIALLY_REFUNDED', amount_refunded: 300 });
   });

@@ -83,7 +83,7 @@ describe('Sandbox-Simulate header and API faults (e2e)', () => {
       const paymentId = await capturedPayment();
       const response = await app.http.post(`/v1/payments/${paymentId}/refunds`).set(bearer(merchant)).set('Sandbox-Simulate', 'card_declined').send({}).expect(400);
       expect(response.body.error.param).toBe('Sandbox-Simulate');
-      expect(response.body.error.valid_values).toEqual(['refund_failure', 'api_error', 'service_unavailable', 'connection_reset', 'lost_response']);
+      expect(response.body.error.valid_values).toEqual(['refund_failure', 'fail_later', 'api_error', 'service_unavailable', 'connection_reset', 'lost_response']);
     });
 
     it('an unknown body simulate is still a 400 on simulate', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, LessThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -33,6 +34,7 @@ export class ApiKeysService {
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly clock: ClockService,
     private readonly audit: AuditService,
   ) {}
 
@@ -48,7 +50,7 @@ export class ApiKeysService {
       last4: secret.slice(-4),
       lastUsedAt: null,
       revokedAt: null,
-      createdAt: new Date(),
+      createdAt: await this.clock.now(merchantId, manager),
     });
     await manager.insert(ApiKeyEntity, row);
     return toApiKeyView(row, secret);
@@ -84,7 +86,7 @@ export class ApiKeysService {
       if (active.length <= 1) {
         throw new DomainError('api_key_last_active', 'The last active API key cannot be revoked; create another key first.', 'id');
       }
-      target.revokedAt = new Date();
+      target.revokedAt = await this.clock.now(actor.merchantId, manager);
       await manager.update(ApiKeyEntity, { id }, { revokedAt: target.revokedAt });
       await this.audit.record(manager, actor, { kind: 'api_key', action: 'revoked', object_id: id, details: { name: target.name } });
       return target;
@@ -111,15 +113,18 @@ export class ApiKeysService {
     if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
     this.authCache.set(cacheKey, { key, expiresAt: now + AUTH_CACHE_TTL_MS });
     if (valid && (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
-      this.touch(row.id);
+      this.touch(row.id, row.merchantId);
     }
     return key;
   }
 
-  private touch(id: string): void {
-    this.keys.update({ id }, { lastUsedAt: new Date() }).catch((error: Error) => {
-      this.logger.warn(`Could not record last_used_at for ${id}: ${error.message}`);
-    });
+  private touch(id: string, merchantId: string): void {
+    this.clock
+      .now(merchantId)
+      .then((lastUsedAt) => this.keys.update({ id }, { lastUsedAt }))
+      .catch((error: Error) => {
+        this.logger.warn(`Could not record last_used_at for ${id}: ${error.message}`);
+      });
   }
 
   private forget(hash: Buffer): void {

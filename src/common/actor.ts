@@ -1,7 +1,8 @@
 /** Who is calling: resolved by the API-key guard, passed explicitly to services. */
 export interface Actor {
   merchantId: string;
-  apiKeyId: string;
+  /** null for work the sandbox does on its own (a scheduled action, e.g. an authorization expiring). */
+  apiKeyId: string | null;
   requestId: string;
   /** The client address the request came from (null when unknown, e.g. work the worker does). */
   ip?: string | null;

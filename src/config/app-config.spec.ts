@@ -15,3 +15,27 @@ describe('AppConfig IDEMPOTENCY_LOCK_TIMEOUT', () => {
     expect(() => AppConfig.fromEnv({ IDEMPOTENCY_LOCK_TIMEOUT: value })).toThrow(/IDEMPOTENCY_LOCK_TIMEOUT/);
   });
 });
+
+describe('AppConfig clock settings', () => {
+  it('defaults: AUTH_EXPIRY 7d, CLOCK_CACHE_MS 100, SCHEDULER_POLL_INTERVAL_MS 1000', () => {
+    const config = AppConfig.fromEnv({});
+    expect(config.authExpiryMs).toBe(7 * 86_400_000);
+    expect(config.clockCacheMs).toBe(100);
+    expect(config.schedulerPollIntervalMs).toBe(1_000);
+  });
+
+  it('accepts AUTH_EXPIRY as a positive duration', () => {
+    expect(AppConfig.fromEnv({ AUTH_EXPIRY: '36h' }).authExpiryMs).toBe(36 * 3_600_000);
+  });
+
+  it.each([
+    ['AUTH_EXPIRY', '0d'],
+    ['AUTH_EXPIRY', '7'],
+    ['AUTH_EXPIRY', 'a week'],
+    ['CLOCK_CACHE_MS', '-1'],
+    ['CLOCK_CACHE_MS', '6000'],
+    ['SCHEDULER_POLL_INTERVAL_MS', '0'],
+  ])('refuses %s=%p naming the variable', (name, value) => {
+    expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
+  });
+});

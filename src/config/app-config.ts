@@ -128,6 +128,18 @@ class EnvironmentVariables {
 
   @Matches(/^[1-9]\d*(s|m|h)$/, { message: 'must be a positive duration such as 15m' })
   STREAM_TOKEN_TTL = '15m';
+
+  /** How long a process may reuse a merchant clock it read; an advance waits this long before answering. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(5_000)
+  CLOCK_CACHE_MS = 100;
+
+  /** How often the worker looks for scheduled actions that fell due on their merchant's clock. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  SCHEDULER_POLL_INTERVAL_MS = 1_000;
+
+  /** How long an AUTHORIZED (manual-capture) payment may be captured before it expires (merchant clock). */
+  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 7d' })
+  AUTH_EXPIRY = '7d';
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +175,9 @@ export class AppConfig {
   readonly streamHeartbeatMs: number;
   readonly streamClientBufferBytes: number;
   readonly streamTokenTtlMs: number;
+  readonly clockCacheMs: number;
+  readonly schedulerPollIntervalMs: number;
+  readonly authExpiryMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -194,6 +209,9 @@ export class AppConfig {
     this.streamHeartbeatMs = env.STREAM_HEARTBEAT_MS;
     this.streamClientBufferBytes = env.STREAM_CLIENT_BUFFER_BYTES;
     this.streamTokenTtlMs = parseDuration(env.STREAM_TOKEN_TTL) ?? 900_000;
+    this.clockCacheMs = env.CLOCK_CACHE_MS;
+    this.schedulerPollIntervalMs = env.SCHEDULER_POLL_INTERVAL_MS;
+    this.authExpiryMs = parseDuration(env.AUTH_EXPIRY) ?? 7 * 86_400_000;
   }
 
   get embeddedDatabase(): boolean {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
 import { DomainError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
 import { RequestFingerprint } from './request-fingerprint';
@@ -49,6 +50,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: ClockService,
   ) {}
 
   onModuleInit(): void {
@@ -62,12 +64,14 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   /** Claims `key` for this request, or answers with the stored result, 422 (different request) or 409 (in flight). */
   async claim(merchantId: string, key: string, request: RequestFingerprint): Promise<ClaimResult> {
+    // Keys expire on the merchant's clock (advance 25 h and a key works as new); claims are leases on the wall clock.
+    const now = await this.clock.now(merchantId);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const inserted = await this.insert(merchantId, key, request);
+      const inserted = await this.insert(merchantId, key, request, now);
       if (inserted) return owner(merchantId, key, inserted);
-      const row = await this.find(merchantId, key);
+      const row = await this.find(merchantId, key, now);
       if (!row) continue; // deleted in between (released or cleaned up): try to insert again
-      const result = await this.resolveExisting(merchantId, key, request, row);
+      const result = await this.resolveExisting(merchantId, key, request, row, now);
       if (result) return result;
     }
     throw inUse();
@@ -94,7 +98,14 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
 
   async cleanupExpired(): Promise<number> {
     try {
-      const [, count] = (await this.db.query('DELETE FROM idempotency_keys WHERE expires_at < now()')) as [unknown, number];
+      // Expired on the key's merchant clock (no clock row: the wall clock).
+      const [, count] = (await this.db.query(
+        `DELETE FROM idempotency_keys k
+          WHERE k.expires_at < COALESCE(
+                  (SELECT COALESCE(c.frozen_at, $1::timestamptz + c.offset_ms * interval '1 millisecond') FROM test_clocks c WHERE c.merchant_id = k.merchant_id),
+                  $1::timestamptz)`,
+        [new Date()],
+      )) as [unknown, number];
       return count;
     } catch (error) {
       this.logger.warn(`Idempotency key cleanup failed: ${(error as Error).message}`);
@@ -107,9 +118,10 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     key: string,
     request: RequestFingerprint,
     row: ExistingRow,
+    now: Date,
   ): Promise<ClaimResult | undefined> {
     if (row.expired) {
-      const replaced = await this.replaceExpired(merchantId, key, request, row.expires_at);
+      const replaced = await this.replaceExpired(merchantId, key, request, row.expires_at, now);
       return replaced ? owner(merchantId, key, replaced) : undefined;
     }
     if (row.method !== request.method || row.path !== request.path || row.body_hash !== request.bodyHash) {
@@ -125,27 +137,27 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     return taken ? owner(merchantId, key, taken) : undefined;
   }
 
-  private async insert(merchantId: string, key: string, request: RequestFingerprint): Promise<ClaimRow | undefined> {
+  private async insert(merchantId: string, key: string, request: RequestFingerprint, now: Date): Promise<ClaimRow | undefined> {
     const rows = (await this.db.query(
       `INSERT INTO idempotency_keys (merchant_id, key, method, path, body_hash, state, locked_at, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'in_flight', now(), now(), now() + $6 * interval '1 millisecond')
+       VALUES ($1, $2, $3, $4, $5, 'in_flight', now(), $7, $7::timestamptz + $6 * interval '1 millisecond')
        ON CONFLICT (merchant_id, key) DO NOTHING
        ${RETURNING_CLAIM}`,
-      [merchantId, key, request.method, request.path, request.bodyHash, this.config.idempotencyTtlMs],
+      [merchantId, key, request.method, request.path, request.bodyHash, this.config.idempotencyTtlMs, now],
     )) as ClaimRow[];
     return rows[0];
   }
 
-  private async find(merchantId: string, key: string): Promise<ExistingRow | undefined> {
+  private async find(merchantId: string, key: string, now: Date): Promise<ExistingRow | undefined> {
     const rows = (await this.db.query(
       `SELECT claim_id::text AS claim_id, locked_at::text AS locked_at, method, path, body_hash, state,
               response_status, response_body, expires_at::text AS expires_at,
-              expires_at <= now() AS expired,
+              expires_at <= $4::timestamptz AS expired,
               (locked_at IS NULL OR locked_at < now() - $3 * interval '1 millisecond') AS stale
          FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`,
       // An in-flight claim older than this is presumed dead (crashed) and may be taken over.
       // The default 60 s exceeds the 30 s max simulated delay; IDEMPOTENCY_LOCK_TIMEOUT shortens it (tests).
-      [merchantId, key, this.config.idempotencyLockTimeoutMs],
+      [merchantId, key, this.config.idempotencyLockTimeoutMs, now],
     )) as ExistingRow[];
     return rows[0];
   }
@@ -156,15 +168,16 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     key: string,
     request: RequestFingerprint,
     expiresAt: string,
+    now: Date,
   ): Promise<ClaimRow | undefined> {
     const rows = (await this.db.query(
       `UPDATE idempotency_keys
           SET claim_id = gen_random_uuid(), method = $4, path = $5, body_hash = $6, state = 'in_flight',
-              response_status = NULL, response_body = NULL, locked_at = now(), created_at = now(),
-              expires_at = now() + $7 * interval '1 millisecond'
+              response_status = NULL, response_body = NULL, locked_at = now(), created_at = $8,
+              expires_at = $8::timestamptz + $7 * interval '1 millisecond'
         WHERE merchant_id = $1 AND key = $2 AND expires_at = $3::timestamptz
         ${RETURNING_CLAIM}`,
-      [merchantId, key, expiresAt, request.method, request.path, request.bodyHash, this.config.idempotencyTtlMs],
+      [merchantId, key, expiresAt, request.method, request.path, request.bodyHash, this.config.idempotencyTtlMs, now],
     )) as [ClaimRow[], number];
     return rows[0][0];
   }

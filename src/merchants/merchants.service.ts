@@ -21,6 +21,7 @@ export class MerchantsService {
   create(dto: CreateMerchantDto): Promise<MerchantView> {
     return this.merchants.manager.transaction(async (manager) => {
       const id = newId('merchant');
+      // A new merchant's clock is the wall clock (nobody can have moved it yet).
       const merchant = manager.create(MerchantEntity, { id, name: dto.name, email: dto.email ?? null, createdAt: new Date() });
       await manager.insert(MerchantEntity, merchant);
       const apiKey = await this.apiKeys.issue(manager, id, 'default');

@@ -24,12 +24,15 @@ export type PaymentEvent =
   | { type: 'DECLINE'; failureCode: string }
   | { type: 'CAPTURE'; amount: number }
   | { type: 'FAIL_CAPTURE'; failureCode: string }
-  | { type: 'CANCEL' }
+  | { type: 'CANCEL'; reason?: CancellationReason }
   | { type: 'REFUND'; amount: number }
   /** A pending refund failed later: its amount goes back (design-v2 §5). */
   | { type: 'REVERT_REFUND'; amount: number };
 
 export type PaymentEventType = PaymentEvent['type'];
+
+export const CANCELLATION_REASONS = ['requested', 'authorization_expired'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
   'AUTHORIZE',

@@ -3,6 +3,7 @@ import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
 import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
@@ -13,7 +14,7 @@ import { SimulationModule } from '../simulation/simulation.module';
 @Module({
   imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, SimulationModule],
   controllers: [PaymentsController],
-  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository],
+  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

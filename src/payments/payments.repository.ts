@@ -22,12 +22,12 @@ export class PaymentsRepository {
       'payment',
       `INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, amount_captured, amount_refunded,
          card_brand, card_last4, card_exp_month, card_exp_year, failure_code, failure_message, description,
-         customer_email, metadata, idempotency_key, created_at, updated_at)
+         customer_email, metadata, idempotency_key, capture_before, cancellation_reason, created_at, updated_at)
        VALUES (${p(payment.id)}, ${p(payment.merchantId)}, ${p(payment.amount)}, ${p(payment.currency)}, ${p(payment.status)},
          ${p(payment.captureMethod)}, ${p(payment.amountCaptured)}, ${p(payment.amountRefunded)}, ${p(payment.cardBrand)},
          ${p(payment.cardLast4)}, ${p(payment.cardExpMonth)}, ${p(payment.cardExpYear)}, ${p(payment.failureCode)},
          ${p(payment.failureMessage)}, ${p(payment.description)}, ${p(payment.customerEmail)}, ${p(JSON.stringify(payment.metadata))},
-         ${p(payment.idempotencyKey)}, ${at}, ${at})`,
+         ${p(payment.idempotencyKey)}, ${p(payment.captureBefore)}, ${p(payment.cancellationReason)}, ${at}, ${at})`,
     );
     this.appendHistory(statement, actor, payment, steps, at);
   }
@@ -35,17 +35,23 @@ export class PaymentsRepository {
   /** Updates a (locked) payment and writes its history row, in one statement. */
   async updateWithHistory(manager: EntityManager, actor: Actor, payment: PaymentEntity, steps: HistoryStep[]): Promise<void> {
     const statement = new CteStatement();
+    this.appendUpdate(statement, actor, payment, steps);
+    await manager.query(...statement.build('SELECT 1'));
+  }
+
+  /** Adds the update of a (locked) payment and its history rows to `statement` (CTEs `payment` and `history`). */
+  appendUpdate(statement: CteStatement, actor: Actor, payment: PaymentEntity, steps: HistoryStep[]): void {
     const p = (value: unknown) => statement.param(value);
     const at = p(payment.updatedAt);
     statement.with(
       'payment',
       `UPDATE payments
           SET status = ${p(payment.status)}, amount_captured = ${p(payment.amountCaptured)}, amount_refunded = ${p(payment.amountRefunded)},
-              failure_code = ${p(payment.failureCode)}, failure_message = ${p(payment.failureMessage)}, updated_at = ${at}
+              failure_code = ${p(payment.failureCode)}, failure_message = ${p(payment.failureMessage)},
+              cancellation_reason = ${p(payment.cancellationReason)}, updated_at = ${at}
         WHERE id = ${p(payment.id)}`,
     );
     this.appendHistory(statement, actor, payment, steps, at);
-    await manager.query(...statement.build('SELECT 1'));
   }
 
   private appendHistory(statement: CteStatement, actor: Actor, payment: PaymentEntity, steps: HistoryStep[], at: string): void {

@@ -7,8 +7,10 @@ import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
+import { ClockService } from '../clock/clock.service';
+import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
-import { DomainEvent } from '../events/domain-event';
+import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
@@ -18,6 +20,8 @@ import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../sim
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
+import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
+import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
 import { applyPaymentEvent, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 
@@ -61,6 +65,9 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly clock: ClockService,
+    private readonly scheduler: ScheduledActionsService,
+    private readonly config: AppConfig,
     private readonly simulation: SimulationService,
   ) {}
 
@@ -69,19 +76,22 @@ export class PaymentsService {
     const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
-    const card = this.resolveCard(dto);
-    const payment = this.newPayment(actor, dto, card);
+    const now = await this.clock.now(actor.merchantId);
+    const card = this.resolveCard(dto, now);
+    const payment = this.newPayment(actor, dto, card, now);
     const requested = await this.simulation.requestedPaymentOutcome(actor, dto.simulate ?? header, {
       cardLast4: payment.cardLast4,
       customerEmail: payment.customerEmail,
       metadata: payment.metadata,
     });
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
-    const outcome = this.resolveOutcome(dto, isApiFault(requested) ? undefined : requested, card);
+    const outcome = this.resolveOutcome(isApiFault(requested) ? undefined : requested, card, now);
     const steps = this.runCreation(payment, dto, outcome);
-    // One statement (atomic on its own): the payment, its history, its events and their deliveries.
+    const expiry = this.expiryOf(payment);
+    // One statement (atomic on its own): the payment, its history, its expiry, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
+    this.scheduler.appendSchedule(statement, expiry);
     const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
@@ -144,15 +154,14 @@ export class PaymentsService {
   }
 
   async capture(actor: Actor, id: string, dto: CapturePaymentDto): Promise<PaymentView> {
-    return this.act(actor, id, dto.simulate_delay_ms, (payment) =>
-      dto.simulate
-        ? { type: 'FAIL_CAPTURE', failureCode: dto.simulate }
-        : { type: 'CAPTURE', amount: dto.amount ?? payment.amount },
-    );
+    return this.act(actor, id, dto.simulate_delay_ms, (payment, now) => {
+      assertNotExpired(payment, now);
+      return dto.simulate ? { type: 'FAIL_CAPTURE', failureCode: dto.simulate } : { type: 'CAPTURE', amount: dto.amount ?? payment.amount };
+    });
   }
 
   async cancel(actor: Actor, id: string, dto: CancelPaymentDto): Promise<PaymentView> {
-    return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL' }));
+    return this.act(actor, id, dto.simulate_delay_ms, () => ({ type: 'CANCEL', reason: 'requested' }));
   }
 
   /** Loads a payment of this merchant with its row locked for the rest of the transaction. */
@@ -171,9 +180,30 @@ export class PaymentsService {
    */
   async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
     const step = this.transition(payment, event);
-    payment.updatedAt = new Date();
+    payment.updatedAt = await this.clock.now(actor.merchantId, manager);
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
     return this.statusEvents(payment, [step]);
+  }
+
+  /**
+   * applyEvent + EventsService.record in one statement (payment, history, events, deliveries, and
+   * whatever `also` adds): returns what to run after commit.
+   */
+  async applyAndRecord(
+    manager: EntityManager,
+    actor: Actor,
+    payment: PaymentEntity,
+    event: PaymentEvent,
+    also: (statement: CteStatement) => void = () => undefined,
+  ): Promise<AfterCommit> {
+    const step = this.transition(payment, event);
+    payment.updatedAt = await this.clock.now(actor.merchantId, manager);
+    const statement = new CteStatement();
+    this.repository.appendUpdate(statement, actor, payment, [step]);
+    also(statement);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, [step]));
+    const rows: Array<{ id: string }> = await manager.query(...statement.build(recorded.finalQuery));
+    return recorded.afterCommit(rows);
   }
 
   /** The machine's verdict on `event` without applying it: throws the same error applyEvent would. */
@@ -186,14 +216,19 @@ export class PaymentsService {
     actor: Actor,
     id: string,
     delayMs: number | undefined,
-    eventFor: (payment: PaymentEntity) => PaymentEvent,
+    eventFor: (payment: PaymentEntity, now: Date) => PaymentEvent,
   ): Promise<PaymentView> {
     // The simulated latency applies to refusals too; it starts after the transaction has ended.
     const outcome = await this.db
       .transaction(async (manager) => {
         const locked = await this.lockForUpdate(manager, actor, id);
-        const events = await this.applyEvent(manager, actor, locked, eventFor(locked));
-        return { payment: locked, afterCommit: await this.events.record(manager, actor.merchantId, events) };
+        const wasAuthorized = locked.status === 'AUTHORIZED';
+        const event = eventFor(locked, await this.clock.now(actor.merchantId, manager));
+        const afterCommit = await this.applyAndRecord(manager, actor, locked, event, (statement) => {
+          // Captured, failed or canceled: its expiry has nothing left to do.
+          if (wasAuthorized) this.scheduler.appendCancel(statement, actor.merchantId, AUTHORIZATION_EXPIRY_KIND, locked.id);
+        });
+        return { payment: locked, afterCommit };
       })
       .catch(async (error: unknown) => {
         await sleep(delayMs);
@@ -211,6 +246,7 @@ export class PaymentsService {
     payment.status = result.to;
     payment.amountCaptured = result.context.amountCaptured;
     payment.amountRefunded = result.context.amountRefunded;
+    if (result.to === 'CANCELED') payment.cancellationReason = event.type === 'CANCEL' ? (event.reason ?? 'requested') : 'requested';
     if (result.to === 'FAILED' && result.context.failureCode) {
       payment.failureCode = result.context.failureCode;
       payment.failureMessage = failureMessage(result.context.failureCode);
@@ -231,25 +267,39 @@ export class PaymentsService {
     return steps;
   }
 
-  private resolveCard(dto: CreatePaymentDto): CardDto {
-    const card = dto.payment_method?.card ?? defaultCard();
+  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto {
+    const card = dto.payment_method?.card ?? defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
     return card;
   }
 
-  private resolveOutcome(dto: CreatePaymentDto, explicit: SimulateCreateMode | undefined, card: CardDto): SimulateCreateMode {
+  private resolveOutcome(explicit: SimulateCreateMode | undefined, card: CardDto, now: Date): SimulateCreateMode {
     const outcome = resolveOutcome(explicit, card.number);
-    if (outcome === 'success' && !explicit && isExpired(card)) return 'expired_card';
+    if (outcome === 'success' && !explicit && isExpired(card, now)) return 'expired_card';
     return outcome;
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto): PaymentEntity {
+  /** A payment left AUTHORIZED gets capture_before (AUTH_EXPIRY later) and the action that expires it then. */
+  private expiryOf(payment: PaymentEntity) {
+    if (payment.status !== 'AUTHORIZED') return [];
+    payment.captureBefore = new Date(payment.createdAt.getTime() + this.config.authExpiryMs);
+    return [
+      {
+        merchantId: payment.merchantId,
+        kind: AUTHORIZATION_EXPIRY_KIND,
+        dueAt: payment.captureBefore,
+        payload: { payment_id: payment.id },
+        dedupeKey: payment.id,
+      },
+    ];
+  }
+
+  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto, now: Date): PaymentEntity {
     if (!isKnownCurrency(dto.currency)) {
       throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
     }
-    const now = new Date();
     return Object.assign(new PaymentEntity(), {
       id: newId('payment'),
       merchantId: actor.merchantId,
@@ -269,6 +319,8 @@ export class PaymentsService {
       customerEmail: dto.customer_email ?? null,
       metadata: dto.metadata ?? {},
       idempotencyKey: actor.idempotencyKey ?? null,
+      captureBefore: null,
+      cancellationReason: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);
@@ -298,15 +350,34 @@ function eventTypeOf(step: HistoryStep): string {
 
 /** The payment as it looked at an intermediate creation step (before capture or failure). */
 function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
-  return { status, amount_captured: 0, amount_refunded: 0, failure_code: null, failure_message: null, updated_at: payment.createdAt.toISOString() };
+  return {
+    status,
+    amount_captured: 0,
+    amount_refunded: 0,
+    failure_code: null,
+    failure_message: null,
+    capture_before: null,
+    updated_at: payment.createdAt.toISOString(),
+  };
 }
 
-function defaultCard(): CardDto {
-  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
+/** The default test card never expires, however far the merchant's clock has moved. */
+function defaultCard(now: Date): CardDto {
+  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: now.getUTCFullYear() + 5 };
 }
 
-function isExpired(card: CardDto): boolean {
-  const now = new Date();
+/** Past capture_before, an authorization cannot be captured any more (even before its expiry action ran). */
+function assertNotExpired(payment: PaymentEntity, now: Date): void {
+  if (payment.status !== 'AUTHORIZED' || !payment.captureBefore || payment.captureBefore > now) return;
+  throw new DomainError(
+    'payment_invalid_state',
+    `This payment's authorization expired at ${payment.captureBefore.toISOString()}; it cannot be captured.`,
+    undefined,
+    { payment_id: payment.id, status: payment.status },
+  );
+}
+
+function isExpired(card: CardDto, now: Date): boolean {
   const year = now.getUTCFullYear();
   return card.exp_year < year || (card.exp_year === year && card.exp_month < now.getUTCMonth() + 1);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, LessThan } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -12,7 +13,9 @@ import { FAIL_LATER_REFUND_CARD } from '../payments/card-simulation';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
+import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
+import { REFUND_FAIL_LATER_DELAY_MS, REFUND_FAIL_LATER_KIND } from './refund-fail-later.kind';
 import { SimulationService } from '../simulation/simulation.service';
 import { parseSimulateHeader, REFUND_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
@@ -37,7 +40,9 @@ export class RefundsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
+    private readonly clock: ClockService,
     private readonly simulation: SimulationService,
+    private readonly scheduler: ScheduledActionsService,
   ) {}
 
   /**
@@ -90,6 +95,10 @@ export class RefundsService {
     // A PENDING refund moves the payment now (its amount counts as refunded) and gives it back if it fails.
     const paymentEvents = await this.payments.applyEvent(manager, actor, payment, event);
     const refund = await this.insertRefund(manager, actor, payment, event.amount, status, dto);
+    if (status === 'PENDING') {
+      const dueAt = new Date(refund.createdAt.getTime() + REFUND_FAIL_LATER_DELAY_MS);
+      await this.scheduler.schedule(manager, { merchantId: actor.merchantId, kind: REFUND_FAIL_LATER_KIND, dueAt, payload: { refund_id: refund.id }, dedupeKey: refund.id });
+    }
     const afterCommit = await this.events.record(manager, actor.merchantId, [
       this.refundEvent(status === 'PENDING' ? 'refund.pending' : 'refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
@@ -151,7 +160,7 @@ export class RefundsService {
       reason: dto.reason ?? null,
       failureCode: status === 'FAILED' ? REFUND_FAILURE_CODE : null,
       idempotencyKey: actor.idempotencyKey ?? null,
-      createdAt: new Date(),
+      createdAt: await this.clock.now(actor.merchantId, manager),
     } satisfies RefundEntity);
     await manager.insert(RefundEntity, refund);
     return refund;

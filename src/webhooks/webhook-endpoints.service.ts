@@ -9,6 +9,7 @@ import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { ListQueryDto, ListResponse, toList } from '../common/pagination';
+import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { resolvesToPrivateAddress } from './delivery/url-guard';
 import { generateWebhookSecret } from './delivery/webhook-signature';
@@ -25,12 +26,13 @@ export class WebhookEndpointsService {
   constructor(
     @InjectRepository(WebhookEndpointEntity) private readonly endpoints: Repository<WebhookEndpointEntity>,
     private readonly config: AppConfig,
+    private readonly clock: ClockService,
     private readonly audit: AuditService,
   ) {}
 
   async create(actor: Actor, dto: CreateWebhookEndpointDto): Promise<WebhookEndpointView> {
     const url = await this.checkUrl(dto.url);
-    const now = new Date();
+    const now = await this.clock.now(actor.merchantId);
     const row: WebhookEndpointEntity = {
       id: newId('webhookEndpoint'),
       merchantId: actor.merchantId,
@@ -54,7 +56,7 @@ export class WebhookEndpointsService {
         details: { url: row.url, enabled_events: row.enabledEvents, chaos: row.chaos },
       });
     });
-    return toWebhookEndpointView(row, { withSecret: true });
+    return toWebhookEndpointView(row, now, { withSecret: true });
   }
 
   async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<WebhookEndpointView>> {
@@ -63,11 +65,13 @@ export class WebhookEndpointsService {
       order: { id: 'DESC' },
       take: query.limit + 1,
     });
-    return toList(rows, query.limit, (row) => toWebhookEndpointView(row));
+    const now = await this.clock.now(actor.merchantId);
+    return toList(rows, query.limit, (row) => toWebhookEndpointView(row, now));
   }
 
   async get(actor: Actor, id: string): Promise<WebhookEndpointView> {
-    return toWebhookEndpointView(await this.find(actor, id));
+    const row = await this.find(actor, id);
+    return toWebhookEndpointView(row, await this.clock.now(actor.merchantId));
   }
 
   async update(actor: Actor, id: string, dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
@@ -77,7 +81,7 @@ export class WebhookEndpointsService {
     if (dto.description !== undefined) row.description = dto.description;
     if (dto.status !== undefined) row.status = dto.status;
     if (dto.chaos !== undefined) row.chaos = toChaos(dto.chaos);
-    row.updatedAt = new Date();
+    row.updatedAt = await this.clock.now(actor.merchantId);
     await this.endpoints.manager.transaction(async (manager) => {
       await manager.update(
         WebhookEndpointEntity,
@@ -86,7 +90,7 @@ export class WebhookEndpointsService {
       );
       await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'updated', object_id: row.id, details: auditedChanges(dto, row) });
     });
-    return toWebhookEndpointView(row);
+    return toWebhookEndpointView(row, row.updatedAt);
   }
 
   async remove(actor: Actor, id: string): Promise<DeletedWebhookEndpointView> {
@@ -101,7 +105,7 @@ export class WebhookEndpointsService {
   /** New secret now; the old one keeps signing (as a second `v1,` entry) for 24 h. */
   async rotateSecret(actor: Actor, id: string): Promise<WebhookEndpointView> {
     const row = await this.find(actor, id);
-    const now = new Date();
+    const now = await this.clock.now(actor.merchantId);
     row.previousSecret = row.secret;
     row.previousSecretExpiresAt = new Date(now.getTime() + SECRET_OVERLAP_MS);
     row.secret = generateWebhookSecret();
@@ -120,7 +124,7 @@ export class WebhookEndpointsService {
         details: { previous_secret_expires_at: row.previousSecretExpiresAt!.toISOString() },
       });
     });
-    return toWebhookEndpointView(row, { withSecret: true });
+    return toWebhookEndpointView(row, now, { withSecret: true });
   }
 
   /** The endpoint of this merchant (404 otherwise, also for another merchant's id). */

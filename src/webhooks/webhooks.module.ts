@@ -14,6 +14,7 @@ import { BullmqDeliveryScheduler } from './scheduling/bullmq-delivery-scheduler'
 import { DELIVERY_SCHEDULER, DeliveryScheduler } from './scheduling/delivery-scheduler';
 import { DeliveryWakeup } from './scheduling/delivery-wakeup';
 import { InProcessDeliveryScheduler } from './scheduling/in-process-delivery-scheduler';
+import { RetryClockListener } from './scheduling/retry-clock-listener';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -41,6 +42,7 @@ const deliverySchedulerProvider = {
     DeliveryService,
     DeliveryWakeup,
     deliverySchedulerProvider,
+    RetryClockListener,
   ],
   exports: [WebhookOutboxService, WebhookDeliveriesService, DeliveryService, DeliveryWakeup, DELIVERY_SCHEDULER],
 })

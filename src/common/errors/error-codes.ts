@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   payment_invalid_state: { status: 409, type: 'invalid_request_error' },
   capture_exceeds_authorized: { status: 400, type: 'invalid_request_error' },
   refund_exceeds_captured: { status: 400, type: 'invalid_request_error' },
+  // test clocks
+  clock_backwards: { status: 400, type: 'invalid_request_error' },
   // webhooks
   webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
   webhook_endpoint_disabled: { status: 409, type: 'invalid_request_error' },

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PaymentEntity } from '../entities/payment.entity';
-import { PAYMENT_STATUSES, PaymentStatus } from '../payment.machine';
+import { CANCELLATION_REASONS, CancellationReason, PAYMENT_STATUSES, PaymentStatus } from '../payment.machine';
 
 class CardView {
   @ApiProperty({ example: 'visa' }) brand: string;
@@ -30,6 +30,21 @@ export class PaymentView {
   @ApiProperty({ nullable: true, type: String, example: 'jane@example.com' }) customer_email: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { order_id: '1234' } })
   metadata: Record<string, string>;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    example: '2026-11-29T10:00:00.000Z',
+    description: 'A payment left AUTHORIZED (manual capture) can be captured until then (merchant clock; AUTH_EXPIRY after authorization); then it is canceled. null for payments never left authorized.',
+  })
+  capture_before: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: CANCELLATION_REASONS,
+    example: null,
+    description: 'Why a CANCELED payment was canceled: requested (POST /cancel) or authorization_expired. null otherwise.',
+  })
+  cancellation_reason: CancellationReason | null;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) updated_at: string;
 }
@@ -53,6 +68,8 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     description: row.description,
     customer_email: row.customerEmail,
     metadata: row.metadata,
+    capture_before: row.captureBefore ? row.captureBefore.toISOString() : null,
+    cancellation_reason: row.cancellationReason,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

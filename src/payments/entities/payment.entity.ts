@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/money';
-import type { PaymentStatus } from '../payment.machine';
+import type { CancellationReason, PaymentStatus } from '../payment.machine';
 
 export type CaptureMethod = 'automatic' | 'manual';
 
@@ -59,6 +59,13 @@ export class PaymentEntity {
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
+
+  /** Merchant time until which an AUTHORIZED payment may be captured (set when it stays AUTHORIZED). */
+  @Column({ name: 'capture_before', type: 'timestamptz', nullable: true })
+  captureBefore: Date | null;
+
+  @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
+  cancellationReason: CancellationReason | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

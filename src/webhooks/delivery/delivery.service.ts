@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClockService } from '../../clock/clock.service';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { toEventView } from '../../events/dto/event.view';
@@ -109,6 +110,7 @@ export class DeliveryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: ClockService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -122,7 +124,7 @@ export class DeliveryService {
       this.db.manager,
       `WITH claimed AS (
          UPDATE webhook_deliveries
-            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), updated_at = now()
+            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), retry_due_at = NULL, updated_at = now()
           WHERE id = $1 AND status = 'pending'
             AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $3::float8 / 1000))
           RETURNING id, event_id, endpoint_id, attempt_count
@@ -144,7 +146,7 @@ export class DeliveryService {
           FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), updated_at = now()
+            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), retry_due_at = NULL, updated_at = now()
            FROM due WHERE d.id = due.id
          RETURNING d.id, d.event_id, d.endpoint_id, d.attempt_count
        )${WITH_EVENT_AND_ENDPOINT}`,
@@ -209,8 +211,10 @@ export class DeliveryService {
     }
   }
 
-  private send(event: EventEntity, endpoint: SigningEndpoint, badSignature = false): Promise<WebhookResponse> {
+  private async send(event: EventEntity, endpoint: SigningEndpoint, badSignature = false): Promise<WebhookResponse> {
     const body = JSON.stringify(toEventView(event));
+    // webhook-timestamp is wall time (receivers check it against their own clock); the secret overlap is merchant time.
+    const secrets = signingSecrets(endpoint, await this.clock.now(event.merchantId));
     const timestamp = Math.floor(Date.now() / 1000);
     return postWebhook({
       url: endpoint.url,
@@ -221,7 +225,7 @@ export class DeliveryService {
         'user-agent': 'PaymentSandbox-Webhooks/1.0',
         'webhook-id': event.id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signed(signatureHeader(signingSecrets(endpoint), event.id, timestamp, body), badSignature),
+        'webhook-signature': signed(signatureHeader(secrets, event.id, timestamp, body), badSignature),
       },
     });
   }
@@ -232,23 +236,41 @@ export class DeliveryService {
     const outcome = this.decide(attempt, response);
     const status = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed';
     const delayMs = outcome.kind === 'retry' ? outcome.delayMs : null;
+    const retryDueAt = delayMs === null ? null : new Date((await this.clock.now(claim.event.merchantId)).getTime() + delayMs);
     const gone = response.status === GONE;
     await this.db.query(
       `WITH attempt AS (
          INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body, chaos)
-         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $11)
+         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $12)
        ), endpoint AS (
          UPDATE webhook_endpoints SET status = 'disabled', updated_at = now() WHERE id = $9 AND $10::boolean
        )
        UPDATE webhook_deliveries
-          SET attempt_count = $2, status = $7, updated_at = now(),
+          SET attempt_count = $2, status = $7, updated_at = now(), retry_due_at = $11,
               next_attempt_at = CASE WHEN $8::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $8::float8 / 1000) END
         WHERE id = $1`,
-      [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, chaos],
+      [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, retryDueAt, chaos],
     );
     if (gone) this.logger.warn(`Webhook endpoint ${claim.endpoint.id} answered 410 Gone: disabled`);
     this.observe(claim, outcome);
     return outcome;
+  }
+
+  /**
+   * The merchant's clock jumped to `now`: every retry of its deliveries now waits only what is left
+   * of its wait on the merchant clock (wall-clock dispatch time moved earlier). Returns the
+   * deliveries whose retry is due at once. Leased rows (an attempt in flight) have no retry_due_at.
+   */
+  async pullRetries(manager: EntityManager, merchantId: string, now: Date): Promise<string[]> {
+    const rows = await queryRows<{ id: string; due: boolean }>(
+      manager,
+      `UPDATE webhook_deliveries
+          SET next_attempt_at = LEAST(next_attempt_at, now() + GREATEST(retry_due_at - $2::timestamptz, interval '0'))
+        WHERE merchant_id = $1 AND status = 'pending' AND retry_due_at IS NOT NULL
+        RETURNING id, retry_due_at <= $2::timestamptz AS due`,
+      [merchantId, now],
+    );
+    return rows.filter((row) => row.due).map((row) => row.id);
   }
 
   private observe(claim: DeliveryClaim, outcome: AttemptOutcome): void {
@@ -270,7 +292,7 @@ export class DeliveryService {
 }
 
 /** The current secret, plus the previous one while its 24 h overlap lasts. */
-export function signingSecrets(endpoint: SigningEndpoint, now = new Date()): string[] {
+export function signingSecrets(endpoint: SigningEndpoint, now: Date): string[] {
   const overlap = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return overlap ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }

@@ -59,7 +59,8 @@ export function toWebhookDeliveryView(row: WebhookDeliveryEntity, attempts: Webh
     event_id: row.eventId,
     endpoint_id: row.endpointId,
     status: row.status,
-    next_attempt_at: row.status === 'pending' ? (row.nextAttemptAt?.toISOString() ?? null) : null,
+    // A retry's wait is merchant time; a first attempt is due at once (the wall-clock dispatch time).
+    next_attempt_at: row.status === 'pending' ? ((row.retryDueAt ?? row.nextAttemptAt)?.toISOString() ?? null) : null,
     attempt_count: row.attemptCount,
     attempts: attempts.map(toWebhookAttemptView),
     created_at: row.createdAt.toISOString(),

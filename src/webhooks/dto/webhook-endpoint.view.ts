@@ -26,8 +26,9 @@ export class WebhookEndpointView {
   previous_secret_expires_at?: string | null;
 }
 
-export function toWebhookEndpointView(row: WebhookEndpointEntity, options: { withSecret?: boolean } = {}): WebhookEndpointView {
-  const overlapping = row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date();
+/** `now`: the merchant's time (the rotated-out secret's overlap runs on the merchant clock). */
+export function toWebhookEndpointView(row: WebhookEndpointEntity, now: Date, options: { withSecret?: boolean } = {}): WebhookEndpointView {
+  const overlapping = row.previousSecretExpiresAt && row.previousSecretExpiresAt > now;
   return {
     id: row.id,
     object: 'webhook_endpoint',

@@ -25,6 +25,10 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
 
+  /** A retry's due time on the merchant clock (null unless waiting for a retry). */
+  @Column({ name: 'retry_due_at', type: 'timestamptz', nullable: true })
+  retryDueAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

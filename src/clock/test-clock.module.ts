@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { TestClockController } from './test-clock.controller';
+import { TestClockService } from './test-clock.service';
+
+/** The /v1/test-clock routes (API processes). ClockService and ScheduledActionsService are global. */
+@Module({
+  controllers: [TestClockController],
+  providers: [TestClockService],
+})
+export class TestClockModule {}
