@@ -4,7 +4,10 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
 import { TestClockModule } from './clock/test-clock.module';
+import { ConnectorHealthModule } from './connectors/connector-health.module';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { QueryParamsGuard } from './common/query-params.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection } from './database/database-connection';
@@ -17,6 +20,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { RoutingModule } from './routing/routing.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -43,6 +47,8 @@ export class AppModule {
         MerchantsModule,
         PaymentsModule,
         RefundsModule,
+        ConnectorsModule,
+        RoutingModule,
         IdempotencyModule,
         RateLimitModule,
         EventsModule,
@@ -55,13 +61,14 @@ export class AppModule {
         MetricsHttpModule,
         AnalyticsModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
-        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
+        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config), ConnectorHealthModule]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // After ApiKeyGuard (guards run in this order): the rate limit is per authenticated API key.
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: QueryParamsGuard },
       ],
     };
   }

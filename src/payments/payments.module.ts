@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
 import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
+import { RoutingModule } from '../routing/routing.module';
 import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
@@ -12,7 +14,7 @@ import { PaymentsService } from './payments.service';
 import { SimulationModule } from '../simulation/simulation.module';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, SimulationModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, SimulationModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager, LessThan, Raw } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
+import { ConnectorCallsService, CallsOutcome } from '../connectors/connector-calls.service';
+import { RoutingService } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
-import { ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
-import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
@@ -18,12 +20,13 @@ import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { SimulationService } from '../simulation/simulation.service';
 import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
-import { PaymentView, toPaymentView } from './dto/payment.view';
+import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
 import { applyPaymentEvent, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
+import { paymentFacts } from './payment-facts';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -65,13 +68,20 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly routing: RoutingService,
+    private readonly calls: ConnectorCallsService,
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
     private readonly config: AppConfig,
     private readonly simulation: SimulationService,
   ) {}
 
-  /** Creates a payment and runs it through authorization (and capture, when automatic). */
+  /**
+   * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
+   * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
+   * then the circuit breakers hear about the calls. Simulated API faults (src/simulation) are
+   * decided before any call or write; lost_response after the commit.
+   */
   async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
     const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
     const recovered = await this.findByIdempotencyKey(actor);
@@ -86,17 +96,24 @@ export class PaymentsService {
     });
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const outcome = this.resolveOutcome(isApiFault(requested) ? undefined : requested, card, now);
-    const steps = this.runCreation(payment, dto, outcome);
+    const facts = paymentFacts(dto, payment.id);
+    Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
+    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
+    const calls = await this.calls.call(actor.merchantId, decision, connectors, outcome, now);
+    Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
+    const steps = this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
     const expiry = this.expiryOf(payment);
-    // One statement (atomic on its own): the payment, its history, its expiry, its events and their deliveries.
+    // One statement (atomic on its own): the payment, its history, its expiry, attempts, events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     this.scheduler.appendSchedule(statement, expiry);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
+    this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, this.creationEvents(payment, steps, calls));
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
+    await this.calls.report(actor.merchantId, calls, now);
     this.simulation.afterCommit(actor, 'payment.create', requested);
-    if (outcome === 'network_timeout') {
+    if (calls.verdict === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
         payment_id: payment.id,
@@ -104,6 +121,20 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
+  private creationEvents(payment: PaymentEntity, steps: HistoryStep[], calls: CallsOutcome): DomainEvent[] {
+    const [created, ...rest] = this.statusEvents(payment, steps);
+    const attemptFailed = calls.attempts
+      .filter((attempt) => attempt.status === 'failed')
+      .map((attempt) => ({
+        type: 'payment.attempt_failed',
+        paymentId: payment.id,
+        object: { object: 'payment_attempt', payment_id: payment.id, ...attempt },
+        occurredAt: payment.updatedAt,
+      }));
+    return [created, ...attemptFailed, ...rest];
   }
 
   /**
@@ -134,6 +165,8 @@ export class PaymentsService {
         merchantId: actor.merchantId,
         ...(query.status ? { status: query.status } : {}),
         ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+        ...(query.metadata ? { metadata: Raw((column) => `${column} @> CAST(:metadata AS jsonb)`, { metadata: JSON.stringify(query.metadata) }) } : {}),
+        ...createdWithin(query.created),
       },
       order: { id: 'DESC' },
       take: query.limit + 1,
@@ -254,7 +287,7 @@ export class PaymentsService {
     return { from: result.from, to: result.to, event: event.type };
   }
 
-  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): HistoryStep[] {
+  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode | 'no_connector_available'): HistoryStep[] {
     const steps: HistoryStep[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
     if (outcome !== 'success') {
       steps.push(this.transition(payment, { type: 'DECLINE', failureCode: outcome }));
@@ -268,7 +301,8 @@ export class PaymentsService {
   }
 
   private resolveCard(dto: CreatePaymentDto, now: Date): CardDto {
-    const card = dto.payment_method?.card ?? defaultCard(now);
+    // Validation guarantees an object here (a test payment method id was expanded to its card).
+    const card = typeof dto.payment_method === 'object' ? dto.payment_method.card : defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
@@ -321,6 +355,11 @@ export class PaymentsService {
       idempotencyKey: actor.idempotencyKey ?? null,
       captureBefore: null,
       cancellationReason: null,
+      connector: null,
+      attempts: [],
+      payerCountry: null,
+      payerCountrySource: null,
+      cardCountry: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);
@@ -352,11 +391,13 @@ function eventTypeOf(step: HistoryStep): string {
 function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
   return {
     status,
+    amount_capturable: capturable(status, payment.amount),
     amount_captured: 0,
     amount_refunded: 0,
     failure_code: null,
     failure_message: null,
     capture_before: null,
+    last_payment_error: null,
     updated_at: payment.createdAt.toISOString(),
   };
 }

@@ -5,7 +5,7 @@ import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
@@ -78,7 +78,9 @@ export class RefundsService {
     const where: FindOptionsWhere<RefundEntity> = {
       merchantId: actor.merchantId,
       ...(query.payment_id ? { paymentId: query.payment_id } : {}),
+      ...(query.status ? { status: query.status } : {}),
       ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+      ...createdWithin(query.created),
     };
     const rows = await this.db.manager.find(RefundEntity, { where, order: { id: 'DESC' }, take: query.limit + 1 });
     return toList(rows, query.limit, toRefundView);
@@ -99,6 +101,7 @@ export class RefundsService {
       const dueAt = new Date(refund.createdAt.getTime() + REFUND_FAIL_LATER_DELAY_MS);
       await this.scheduler.schedule(manager, { merchantId: actor.merchantId, kind: REFUND_FAIL_LATER_KIND, dueAt, payload: { refund_id: refund.id }, dedupeKey: refund.id });
     }
+    // Order (ids and sequence follow it): the refund, then the payment state change it caused.
     const afterCommit = await this.events.record(manager, actor.merchantId, [
       this.refundEvent(status === 'PENDING' ? 'refund.pending' : 'refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { stringify } from 'qs';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { ERROR_CODES, ErrorCode } from '../../src/common/errors/error-codes';
@@ -168,6 +169,49 @@ function omit(value: object, key: string): object {
   return copy;
 }
 
+/**
+ * A value no validator for `schema` may accept. Never null (an optional field accepts it) and no
+ * number-like strings (nothing is coerced: enableImplicitConversion is off, but be safe).
+ */
+function surelyWrong(schema: Schema): fc.Arbitrary<unknown> {
+  const structured = fc.constantFrom<unknown>({ nested: 1 }, [1, 2]);
+  if (schema.enum) return fc.constantFrom<unknown>('not-a-member', 12345, true).filter((value) => !schema.enum!.includes(value));
+  switch (schema.type) {
+    case 'string':
+      return fc.oneof(fc.integer(), fc.boolean(), structured);
+    case 'number':
+    case 'integer':
+      return fc.oneof(fc.string({ maxLength: 6 }).map((text) => `x${text}`), fc.boolean(), structured);
+    case 'boolean':
+      return fc.oneof(fc.constant('yes?'), fc.integer({ min: 2 }), structured);
+    case 'array':
+      return fc.oneof(fc.constant('not-an-array'), fc.integer());
+    default:
+      return fc.oneof(fc.constant('not-an-object'), fc.integer(), fc.boolean());
+  }
+}
+
+interface Mutation {
+  field: string;
+  value: unknown;
+  code: 'parameter_invalid' | 'parameter_unknown';
+}
+
+/** A valid body broken in exactly one known top-level field: a wrong value, or a field the schema does not have. */
+function mutationArbitrary(schema: Schema, document: OpenApiDocument): fc.Arbitrary<Mutation> {
+  const properties = schema.properties ?? {};
+  const fields = Object.keys(properties);
+  const unknown = fc
+    .constantFrom('status', 'merchant_id', 'id', 'amount_refunded', 'secret', 'zz_unknown')
+    .filter((field) => !fields.includes(field))
+    .map((field): Mutation => ({ field, value: 1, code: 'parameter_unknown' }));
+  if (fields.length === 0) return unknown;
+  const wrong = fc
+    .constantFrom(...fields)
+    .chain((field) => surelyWrong(resolve(properties[field], document)).map((value): Mutation => ({ field, value, code: 'parameter_invalid' })));
+  return fc.oneof({ weight: 3, arbitrary: wrong }, { weight: 1, arbitrary: unknown });
+}
+
 /** Request body arbitraries for a route: the schema-derived object, or not an object at all. */
 function bodyArbitrary(route: Route, document: OpenApiDocument): fc.Arbitrary<unknown> {
   const object = route.schema ? valueFor(route.schema, document, 'body', 0) : fc.constant({});
@@ -262,6 +306,39 @@ const NASTIES: Nasty[] = [
   { name: 'content-type with a huge parameter', contentType: `application/json; x=${'a'.repeat(8000)}`, body: (base) => JSON.stringify(base) },
 ];
 
+const FORM = 'application/x-www-form-urlencoded';
+const manyPairs = (count: number) => Array.from({ length: count }, (_, index) => `metadata[k${index}]=v`).join('&');
+
+/** Form bodies (bracket notation) for every route: spliced after the route's base body, encoded as a form. */
+const FORM_NASTIES: Array<{ name: string; body: (base: object) => string }> = [
+  { name: 'brackets 6 deep', body: (base) => `${stringify(base)}&metadata[a][b][c][d][e][f]=1` },
+  { name: 'brackets 50 deep', body: (base) => `${stringify(base)}&x${'[a]'.repeat(50)}=1` },
+  { name: '1,001 parameters', body: (base) => `${stringify(base)}&${manyPairs(1001)}` },
+  { name: '100,000 parameters', body: () => manyPairs(100_000) },
+  { name: '__proto__ brackets', body: (base) => `${stringify(base)}&__proto__[polluted]=yes` },
+  { name: 'constructor[prototype] brackets', body: (base) => `${stringify(base)}&constructor[prototype][polluted]=yes` },
+  { name: '__proto__ in metadata', body: (base) => `${stringify(base)}&metadata[__proto__][polluted]=yes` },
+  { name: 'amount=abc', body: (base) => stringify({ ...base, amount: 'abc' }) },
+  { name: 'amount as 30 digits', body: (base) => stringify({ ...base, amount: '123456789012345678901234567890' }) },
+  { name: 'amount 1e3', body: (base) => stringify({ ...base, amount: '1e3' }) },
+  { name: 'amount -0', body: (base) => stringify({ ...base, amount: '-0' }) },
+  { name: 'amount as an array', body: (base) => `${stringify(base)}&amount[]=1&amount[]=2` },
+  { name: 'amount twice', body: (base) => `${stringify(base)}&amount=1&amount=2` },
+  { name: 'huge array index', body: (base) => `${stringify(base)}&enabled_events[99999999]=*` },
+  { name: 'mixed array and object', body: (base) => `${stringify(base)}&metadata[]=x&metadata[a]=y` },
+  { name: 'NUL byte', body: (base) => `${stringify(base)}&description=a%00b` },
+  { name: 'lone surrogate bytes', body: (base) => `${stringify(base)}&description=%ED%A0%80` },
+  { name: 'broken percent-encoding', body: (base) => `${stringify(base)}&description=%E0%A4%A&name=%` },
+  { name: 'empty keys and separators', body: (base) => `&&=x&${stringify(base)}&&=` },
+  { name: 'key without a value', body: (base) => `${stringify(base)}&capture_method` },
+  { name: 'dots are not nesting', body: (base) => `${stringify(base)}&metadata.a=1` },
+  { name: 'unknown pm_card id', body: (base) => `${stringify(base)}&payment_method=pm_card_nope` },
+  { name: 'payment_method as a test id', body: (base) => `${stringify(base)}&payment_method=pm_card_chargeDeclined` },
+  { name: '10 MB form value', body: (base) => `${stringify(base)}&description=${'a'.repeat(10 * 1024 * 1024)}` },
+];
+
+const FUZZ_CONNECTOR = 'fuzz_target';
+
 interface Counts {
   [table: string]: number;
 }
@@ -287,6 +364,8 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     endpointId = (await app.http.post('/v1/webhook-endpoints').set(bearer(merchant)).send({ url: 'https://hooks.example.test/f' }).expect(201)).body.id;
     const payment = (await app.http.post('/v1/payments').set(bearer(merchant)).send({ amount: 100, currency: 'usd' }).expect(201)).body;
     eventId = (await app.http.get(`/v1/events?payment_id=${payment.id}&limit=1`).set(bearer(merchant)).expect(200)).body.data[0].id;
+    // A custom connector no routing uses: fuzzed profiles and outages must not fail the payments other routes need.
+    await app.http.post('/v1/connectors').set(bearer(merchant)).send({ id: FUZZ_CONNECTOR, methods: ['card'] }).expect(201);
   });
 
   afterAll(async () => {
@@ -303,6 +382,9 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/events/{id}/resend': async () => eventId,
     '/v1/webhook-endpoints/{id}': async () => endpointId,
     '/v1/webhook-endpoints/{id}/rotate-secret': async () => endpointId,
+    '/v1/connectors/{id}': async () => FUZZ_CONNECTOR,
+    '/v1/connectors/{id}/outages': async () => FUZZ_CONNECTOR,
+    '/v1/connectors/{id}/circuit': async () => FUZZ_CONNECTOR,
   };
 
   /** A body the route accepts, which the nasties are spliced into. */
@@ -312,6 +394,10 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/payments': { amount: 1000, currency: 'usd' },
     '/v1/webhook-endpoints': { url: 'https://hooks.example.test/n' },
     '/v1/webhook-endpoints/{id}': { description: 'patched' },
+    '/v1/connectors': { id: 'fuzz_connector', methods: ['card'] },
+    '/v1/connectors/{id}/outages': { for: '1s' },
+    '/v1/connectors/{id}/circuit': { state: 'closed' },
+    '/v1/routing/evaluate': { amount: 1000, currency: 'usd' },
   };
 
   async function newPayment(captureMethod: 'automatic' | 'manual'): Promise<string> {
@@ -342,6 +428,9 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
               (SELECT count(*)::int FROM api_keys) AS api_keys,
               (SELECT count(*)::int FROM merchants) AS merchants,
               (SELECT count(*)::int FROM idempotency_keys WHERE merchant_id = $1) AS idempotency_keys,
+              (SELECT count(*)::int FROM connectors WHERE merchant_id = $1) AS connectors,
+              (SELECT count(*)::int FROM payment_attempts WHERE merchant_id = $1) AS payment_attempts,
+              (SELECT md5(string_agg(c::text, ',' ORDER BY id)) FROM connectors c WHERE merchant_id = $1) AS connectors_hash,
               (SELECT md5(string_agg(w::text, ',' ORDER BY id)) FROM webhook_endpoints w WHERE merchant_id = $1) AS endpoints_hash`,
       [merchant.id],
     );
@@ -383,6 +472,10 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
   }
 
   async function send(route: Route, body: string | Buffer, contentType = 'application/json', key?: string): Promise<string[]> {
+    return (await sendFull(route, body, contentType, key)).problems;
+  }
+
+  async function sendFull(route: Route, body: string | Buffer, contentType = 'application/json', key?: string): Promise<{ response: Response; problems: string[] }> {
     const path = route.path.includes('{') ? route.path.replace(/\{[^}]+\}/g, await PATH_IDS[route.path]()) : route.path;
     const before = await counts();
     let request = app.http[route.method](path).set(bearer(merchant)).set('Content-Type', contentType);
@@ -390,7 +483,7 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     const response = await request.send(body);
     sent += 1;
     const after = await counts();
-    return check(response, before, after);
+    return { response, problems: check(response, before, after) };
   }
 
   it('every POST/PATCH route with a path parameter has an id factory and every route has a base body or no schema', () => {
@@ -414,6 +507,32 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
       );
     }
     console.log(JSON.stringify({ scenario: 'input-fuzz/generated', routes: Object.keys(perRoute).length, requests: sent, status_histogram: histogram, ms: Date.now() - started }));
+  }, 120_000);
+
+  it(`a body invalid in one known field is never accepted, and the error names that field (${RUNS_PER_ROUTE} per route)`, async () => {
+    const started = Date.now();
+    const perRoute: Record<string, number> = {};
+    for (const route of routes()) {
+      if (!route.schema) continue;
+      const schema = resolve(route.schema, document);
+      const base = BASE_BODIES[route.path] ?? {};
+      await fc.assert(
+        fc.asyncProperty(mutationArbitrary(schema, document), async ({ field, value, code }) => {
+          const body = { ...base, [field]: value };
+          const { response, problems } = await sendFull(route, JSON.stringify(body));
+          perRoute[route.key] = (perRoute[route.key] ?? 0) + 1;
+          const error = (response.body as { error?: { code?: string; param?: string } })?.error;
+          const namesField = error?.param === field || String(error?.param).startsWith(`${field}.`);
+          if (response.status !== 400 || error?.code !== code || !namesField) {
+            problems.push(`want 400 ${code} naming ${field}, got ${response.status} ${JSON.stringify(error)}`);
+          }
+          if (problems.length) throw new Error(`${route.key} ${JSON.stringify(body).slice(0, 300)}: ${problems.join('; ')}`);
+        }),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    }
+    expect(Object.keys(perRoute).length).toBeGreaterThan(0);
+    console.log(JSON.stringify({ scenario: 'input-fuzz/one-bad-field', routes: perRoute, ms: Date.now() - started }));
   }, 120_000);
 
   it('hand-picked nasties on every POST/PATCH route', async () => {
@@ -445,6 +564,28 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     );
     expect(violations).toEqual([]);
   }, 120_000);
+
+  it(`form-encoded bodies: fast-check bodies from the schemas (${RUNS_PER_ROUTE / 2} per route) and form nasties`, async () => {
+    const started = Date.now();
+    const sentBefore = sent;
+    for (const route of routes()) {
+      await fc.assert(
+        fc.asyncProperty(bodyArbitrary(route, document), idempotencyKey, async (body, key) => {
+          const form = stringify(body, { arrayFormat: 'brackets' });
+          const problems = await send(route, form, FORM, key);
+          if (problems.length) throw new Error(`${route.key} form ${form.slice(0, 300)}: ${problems.join('; ')}`);
+        }),
+        { numRuns: Math.max(1, Math.floor(RUNS_PER_ROUTE / 2)) },
+      );
+      const base = BASE_BODIES[route.path] ?? {};
+      for (const nasty of FORM_NASTIES) {
+        const problems = await send(route, nasty.body(base), FORM);
+        if (problems.length) violations.push(`${route.key} [form: ${nasty.name}]: ${problems.join('; ')}`);
+      }
+    }
+    console.log(JSON.stringify({ scenario: 'input-fuzz/form', requests: sent - sentBefore, violations: violations.length, ms: Date.now() - started }));
+    expect(violations).toEqual([]);
+  }, 180_000);
 
   it('Object.prototype is untouched after everything', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);

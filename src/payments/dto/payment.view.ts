@@ -7,11 +7,28 @@ class CardView {
   @ApiProperty({ example: '4242' }) last4: string;
   @ApiProperty({ example: 12 }) exp_month: number;
   @ApiProperty({ example: 2030 }) exp_year: number;
+  @ApiProperty({ nullable: true, type: String, example: 'US', description: "The card's issuing country (BIN), null when unknown" })
+  country: string | null;
+}
+
+class AttemptView {
+  @ApiProperty({ example: 'att_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
+  @ApiProperty({ example: 'adyen_sim' }) connector: string;
+  @ApiProperty({ enum: ['succeeded', 'declined', 'failed'], description: 'failed = technical (timeout, http_5xx, connection_reset, outage): the next connector is tried' })
+  status: string;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'The technical error or the decline code' }) error: string | null;
+  @ApiProperty({ example: 84 }) latency_ms: number;
+  @ApiProperty({ enum: ['rule', 'default', 'volume_split', 'fallback', 'forced'] }) reason: string;
 }
 
 class PaymentMethodView {
   @ApiProperty({ enum: ['card'] }) type: 'card';
   @ApiProperty({ type: CardView }) card: CardView;
+}
+
+export class PaymentErrorView {
+  @ApiProperty({ example: 'card_declined' }) code: string;
+  @ApiProperty({ example: 'The card was declined.' }) message: string;
 }
 
 export class PaymentView {
@@ -21,11 +38,22 @@ export class PaymentView {
   @ApiProperty({ example: 'USD' }) currency: string;
   @ApiProperty({ enum: PAYMENT_STATUSES, example: 'CAPTURED' }) status: PaymentStatus;
   @ApiProperty({ enum: ['automatic', 'manual'] }) capture_method: 'automatic' | 'manual';
+  @ApiProperty({ example: 0, description: 'What a capture may still take: the amount while AUTHORIZED, else 0.' })
+  amount_capturable: number;
   @ApiProperty({ example: 2000 }) amount_captured: number;
   @ApiProperty({ example: 0 }) amount_refunded: number;
   @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
+  @ApiProperty({ nullable: true, type: String, example: 'stripe_sim', description: 'The connector that answered; null when none could be called' })
+  connector: string | null;
+  @ApiProperty({ type: [AttemptView], description: 'Every connector call, in order' }) attempts: AttemptView[];
+  @ApiProperty({ nullable: true, type: String, example: 'US', description: 'ISO alpha-2; null when unknown' }) payer_country: string | null;
+  @ApiProperty({ nullable: true, enum: ['explicit', 'ip', 'card'], description: 'customer_country, customer_ip or the card' })
+  payer_country_source: 'explicit' | 'ip' | 'card' | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_message: string | null;
+  @ApiProperty({ type: PaymentErrorView, nullable: true, example: null, description: 'Why the payment failed (status FAILED); null otherwise.' })
+  last_payment_error: PaymentErrorView | null;
+  @ApiProperty({ enum: [false], example: false, description: 'Always false: a sandbox has no live mode.' }) livemode: false;
   @ApiProperty({ nullable: true, type: String, example: 'Order #1234' }) description: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'jane@example.com' }) customer_email: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { order_id: '1234' } })
@@ -57,14 +85,21 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     currency: row.currency,
     status: row.status,
     capture_method: row.captureMethod,
+    amount_capturable: capturable(row.status, row.amount),
     amount_captured: row.amountCaptured,
     amount_refunded: row.amountRefunded,
     payment_method: {
       type: 'card',
-      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear },
+      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear, country: row.cardCountry },
     },
+    connector: row.connector,
+    attempts: row.attempts,
+    payer_country: row.payerCountry,
+    payer_country_source: row.payerCountrySource,
     failure_code: row.failureCode,
     failure_message: row.failureMessage,
+    last_payment_error: paymentError(row.status, row.failureCode, row.failureMessage),
+    livemode: false,
     description: row.description,
     customer_email: row.customerEmail,
     metadata: row.metadata,
@@ -73,4 +108,13 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** A capture may take up to the authorized amount, only while the payment is AUTHORIZED. */
+export function capturable(status: PaymentStatus, amount: number): number {
+  return status === 'AUTHORIZED' ? amount : 0;
+}
+
+export function paymentError(status: PaymentStatus, code: string | null, message: string | null): PaymentErrorView | null {
+  return status === 'FAILED' && code ? { code, message: message ?? code } : null;
 }

@@ -14,10 +14,14 @@ export class WebhookEndpointView {
   @ApiProperty({ type: WebhookChaosView, nullable: true, description: 'Webhook chaos settings (null = off).' })
   chaos: WebhookChaosView | null;
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    description: 'The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one).',
+    description:
+      'The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one). ' +
+      'null in an idempotent replay (`Idempotent-Replayed: true`): secrets are never kept for replays.',
   })
-  secret?: string;
+  secret?: string | null;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
