@@ -14,6 +14,7 @@ import type { DemoMerchant } from './merchants/demo-seed';
 import { installHttpObservability } from './logging/http-observability';
 import { createAppLogger, createPinoLogger } from './logging/logger';
 import { mountOpenApi } from './openapi';
+import { destroyFaultedSocket } from './simulation/socket-faults';
 import type { DestinationStream } from 'pino';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -75,6 +76,7 @@ function createAdapter(): FastifyAdapter {
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('Request-Id', request.id);
+    destroyFaultedSocket(request, reply);
   });
   return adapter;
 }

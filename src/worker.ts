@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 import { CustomerActionsModule } from './customer-actions/customer-actions.module';
+import { RefundsModule } from './refunds/refunds.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
@@ -35,6 +36,7 @@ class WorkerAppModule {
         HealthModule,
         PaymentsModule,
         CustomerActionsModule,
+        RefundsModule,
         WorkerModule.forRoot(config),
         ConnectorHealthModule,
       ],

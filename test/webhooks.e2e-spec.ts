@@ -69,7 +69,7 @@ describe('webhook endpoints API (e2e)', () => {
   it('accepts every known event type and normalizes "*" to subscribe to all', async () => {
     const types = [
       'payment.created', 'payment.authorized', 'payment.captured', 'payment.partially_refunded', 'payment.refunded',
-      'payment.failed', 'payment.canceled', 'refund.succeeded', 'refund.failed',
+      'payment.failed', 'payment.canceled', 'payment.refund_reverted', 'refund.pending', 'refund.succeeded', 'refund.failed',
     ];
     const all = await create({ url: 'http://localhost:9/hooks', enabled_events: types }).expect(201);
     expect([...all.body.enabled_events].sort()).toEqual([...types].sort());

@@ -166,7 +166,7 @@ export interface paths {
         put?: never;
         /**
          * Create and process a payment
-         * @description Authorizes (and, with capture_method=automatic, captures) a payment. Declines still answer 201 with status FAILED; simulate=network_timeout answers 504 after the delay, naming the FAILED payment in error.payment_id.
+         * @description Authorizes (and, with capture_method=automatic, captures) a payment. Declines still answer 201 with status FAILED; simulate=network_timeout answers 504 after the delay, naming the FAILED payment in error.payment_id. API faults (simulate or Sandbox-Simulate): api_error → 500 and service_unavailable → 503 + Retry-After, nothing committed; connection_reset → the connection is closed without an answer, nothing committed; lost_response → the payment is committed, then the connection is closed (a retry with the same Idempotency-Key answers the committed payment).
          */
         post: operations["PaymentsController_create"];
         delete?: never;
@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a captured payment (full or partial)
-         * @description amount defaults to what remains refundable. Not captured → 409 payment_invalid_state (whatever the amount); more than remains → 400 refund_exceeds_captured. simulate=refund_failure records a FAILED refund and leaves the payment unchanged.
+         * @description amount defaults to what remains refundable. Not captured → 409 payment_invalid_state (whatever the amount); more than remains → 400 refund_exceeds_captured. simulate=refund_failure records a FAILED refund and leaves the payment unchanged. API faults as on payment create: api_error (500), service_unavailable (503 + Retry-After), connection_reset (no answer) commit nothing; lost_response commits the refund, then closes the connection.
          */
         post: operations["RefundsController_create"];
         delete?: never;
@@ -706,6 +706,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulation-scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List simulation scenarios, newest first */
+        get: operations["ScenariosController_list"];
+        put?: never;
+        /**
+         * Script the outcomes of matching payment creates
+         * @description Each payment create that matches (and names no simulate in its body or Sandbox-Simulate header) takes the next outcome, exactly once each, also under concurrency; the newest matching scenario wins. An idempotent replay takes none.
+         */
+        post: operations["ScenariosController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulation-scenarios/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a simulation scenario (with how many outcomes it has handed out) */
+        get: operations["ScenariosController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a simulation scenario (matching creates go back to the usual rules) */
+        delete: operations["ScenariosController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -920,10 +959,10 @@ export interface components {
              */
             connector?: string;
             /**
-             * @description Force an outcome; wins over the test card.
+             * @description Force an outcome; wins over the Sandbox-Simulate header, a matching simulation scenario and the test card. api_error (500), service_unavailable (503 + Retry-After) and connection_reset (no answer) commit nothing; lost_response commits the payment, then closes the connection (retry with the same Idempotency-Key).
              * @enum {string}
              */
-            simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout";
+            simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response";
         };
         ThreeDSecureView: {
             /**
@@ -1210,10 +1249,10 @@ export interface components {
              */
             reason?: "duplicate" | "fraudulent" | "requested_by_customer";
             /**
-             * @description refund_failure: the refund is recorded as FAILED and the payment is left unchanged.
+             * @description refund_failure: the refund is recorded as FAILED and the payment is left unchanged. Wins over the Sandbox-Simulate header. api_error / service_unavailable / connection_reset commit nothing; lost_response commits, then closes the connection.
              * @enum {string}
              */
-            simulate?: "refund_failure";
+            simulate?: "refund_failure" | "fail_later" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response";
         };
         RefundView: {
             /** @example re_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -1230,7 +1269,7 @@ export interface components {
              * @example SUCCEEDED
              * @enum {string}
              */
-            status: "SUCCEEDED" | "FAILED";
+            status: "PENDING" | "SUCCEEDED" | "FAILED";
             /**
              * @example requested_by_customer
              * @enum {string|null}
@@ -1618,10 +1657,10 @@ export interface components {
              */
             connector?: string;
             /**
-             * @description Force an outcome; wins over the test card.
+             * @description Force an outcome; wins over the Sandbox-Simulate header, a matching simulation scenario and the test card. api_error (500), service_unavailable (503 + Retry-After) and connection_reset (no answer) commit nothing; lost_response commits the payment, then closes the connection (retry with the same Idempotency-Key).
              * @enum {string}
              */
-            simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout";
+            simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response";
             /**
              * @description The id the volume split hashes; a fresh one when omitted.
              * @example pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V
@@ -1703,6 +1742,12 @@ export interface components {
              * @example ok
              */
             response_body: string | null;
+            /**
+             * @description Webhook chaos on this attempt: dropped (not sent), delayed / reordered (held), or an extra copy (duplicate, bad_signature).
+             * @example null
+             * @enum {string|null}
+             */
+            chaos: "dropped" | "delayed" | "reordered" | "duplicate" | "bad_signature" | null;
         };
         WebhookDeliveryView: {
             /** @example whd_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -2000,6 +2045,43 @@ export interface components {
             /** @description Per connector, from connector attempts (empty where none are recorded). */
             connectors: components["schemas"]["ConnectorStatsView"][];
         };
+        WebhookChaosDto: {
+            /**
+             * @description Chance (%) that an attempt is followed by an identical copy.
+             * @default 0
+             * @example 20
+             */
+            duplicate_percent: number;
+            /**
+             * @description The first N attempts of each delivery are not sent (recorded as dropped, retried on schedule).
+             * @default 0
+             * @example 1
+             */
+            drop_first_attempts: number;
+            /**
+             * @description Each attempt waits a seeded share of this window (wall clock), so events arrive out of order.
+             * @default 0
+             * @example 500
+             */
+            reorder_window_ms: number;
+            /**
+             * @description Chance (%) that an attempt is followed by an extra copy with a signature that does not verify (the real one always verifies).
+             * @default 0
+             * @example 10
+             */
+            bad_signature_percent: number;
+            /**
+             * @description Every attempt waits this long before it is sent (wall clock).
+             * @default 0
+             * @example 250
+             */
+            extra_delay_ms: number;
+            /**
+             * @description Same seed, same chaos for the same delivery and attempt. Random when omitted (then shown).
+             * @example 42
+             */
+            seed?: number;
+        };
         CreateWebhookEndpointDto: {
             /**
              * @description An http(s) URL.
@@ -2016,9 +2098,25 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            enabled_events: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (staging) */
             description?: string;
+            /** @description Webhook chaos for this endpoint (design-v2 §5); omitted fields are 0 (off). */
+            chaos?: components["schemas"]["WebhookChaosDto"];
+        };
+        WebhookChaosView: {
+            /** @example 20 */
+            duplicate_percent: number;
+            /** @example 1 */
+            drop_first_attempts: number;
+            /** @example 500 */
+            reorder_window_ms: number;
+            /** @example 10 */
+            bad_signature_percent: number;
+            /** @example 250 */
+            extra_delay_ms: number;
+            /** @example 42 */
+            seed: number;
         };
         WebhookEndpointView: {
             /** @example we_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -2041,6 +2139,8 @@ export interface components {
             created_at: string;
             /** @example 2026-11-22T10:00:00.000Z */
             updated_at: string;
+            /** @description Webhook chaos settings (null = off). */
+            chaos: components["schemas"]["WebhookChaosView"] | null;
             /**
              * @description The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one). null in an idempotent replay (`Idempotent-Replayed: true`): secrets are never kept for replays.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -2057,7 +2157,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            enabled_events?: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events?: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (production) */
             description?: string | null;
             /**
@@ -2065,6 +2165,8 @@ export interface components {
              * @enum {string}
              */
             status?: "enabled" | "disabled";
+            /** @description Replace the chaos settings (omitted fields are 0); null turns chaos off. */
+            chaos?: components["schemas"]["WebhookChaosDto"] | null;
         };
         DeletedWebhookEndpointView: {
             /** @example we_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -2074,12 +2176,94 @@ export interface components {
             /** @example true */
             deleted: boolean;
         };
+        ScenarioMatchDto: {
+            /**
+             * @description The last 4 digits of the card.
+             * @example 4242
+             */
+            card_last4?: string;
+            /**
+             * @description Compared case-insensitively.
+             * @example qa@example.com
+             */
+            customer_email?: string;
+            /**
+             * @description Pairs the payment metadata must contain (1 to 5).
+             * @example {
+             *       "test_case": "retry-3"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        CreateScenarioDto: {
+            /** @description Which payment creates take the outcomes: every given criterion must match (at least one is required). */
+            match: components["schemas"]["ScenarioMatchDto"];
+            /**
+             * @description Handed out in order, one per matching payment create (business outcomes and API faults).
+             * @example [
+             *       "api_error",
+             *       "card_declined",
+             *       "success"
+             *     ]
+             */
+            outcomes: ("success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response")[];
+            /**
+             * @description After the last outcome: repeat it forever (repeat_last) or start over (cycle).
+             * @default repeat_last
+             * @enum {string}
+             */
+            then: "repeat_last" | "cycle";
+        };
+        ScenarioView: {
+            /** @example scn_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "simulation_scenario";
+            /**
+             * @example {
+             *       "card_last4": "4242"
+             *     }
+             */
+            match: components["schemas"]["ScenarioMatchDto"];
+            /**
+             * @example [
+             *       "api_error",
+             *       "card_declined",
+             *       "success"
+             *     ]
+             */
+            outcomes: string[];
+            /** @enum {string} */
+            then: "repeat_last" | "cycle";
+            /**
+             * @description How many matching creates have taken an outcome so far.
+             * @example 2
+             */
+            consumed: number;
+            /**
+             * @description The outcome the next matching create will take.
+             * @example success
+             */
+            next_outcome: string;
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+        };
+        DeletedScenarioView: {
+            /** @example scn_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "simulation_scenario";
+            /** @example true */
+            deleted: boolean;
+        };
         ErrorResponse: {
             error: {
                 /** @enum {string} */
                 type: "invalid_request_error" | "authentication_error" | "idempotency_error" | "rate_limit_error" | "api_error";
                 /** @enum {string} */
-                code: "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "invalid_json" | "invalid_card_number" | "body_too_large" | "unsupported_media_type" | "route_not_found" | "origin_not_allowed" | "resource_missing" | "api_key_missing" | "api_key_invalid" | "admin_key_invalid" | "api_key_last_active" | "payment_invalid_state" | "capture_exceeds_authorized" | "refund_exceeds_captured" | "clock_backwards" | "webhook_url_not_allowed" | "webhook_endpoint_disabled" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limit_exceeded" | "network_timeout" | "service_unavailable" | "internal_error";
+                code: "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "invalid_json" | "invalid_card_number" | "body_too_large" | "unsupported_media_type" | "route_not_found" | "origin_not_allowed" | "resource_missing" | "api_key_missing" | "api_key_invalid" | "admin_key_invalid" | "api_key_last_active" | "payment_invalid_state" | "capture_exceeds_authorized" | "refund_exceeds_captured" | "clock_backwards" | "webhook_url_not_allowed" | "webhook_endpoint_disabled" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limit_exceeded" | "network_timeout" | "service_unavailable" | "internal_error" | "api_error";
                 /** @example Missing required parameter: amount */
                 message: string;
                 /**
@@ -3096,6 +3280,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Same values as the body's simulate (the body wins when both are given), for tests that cannot change their payloads. Anything else (unknown value, odd characters, the header twice) → 400 parameter_invalid with param Sandbox-Simulate. */
+                "Sandbox-Simulate"?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response";
                 /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
@@ -3867,6 +4053,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Same values as the body's simulate (the body wins when both are given), for tests that cannot change their payloads. Anything else (unknown value, odd characters, the header twice) → 400 parameter_invalid with param Sandbox-Simulate. */
+                "Sandbox-Simulate"?: "refund_failure" | "fail_later" | "api_error" | "service_unavailable" | "connection_reset" | "lost_response";
                 /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
                 "Idempotency-Key"?: string;
             };
@@ -4002,7 +4190,7 @@ export interface operations {
                 /** @description Only the refunds of this payment. */
                 payment_id?: string;
                 /** @description Only refunds in this status (any case). */
-                status?: "SUCCEEDED" | "FAILED";
+                status?: "PENDING" | "SUCCEEDED" | "FAILED";
             };
             header?: never;
             path?: never;
@@ -6711,6 +6899,368 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScenariosController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-100). */
+                limit?: number;
+                /** @description An object id: return the objects created before it (newest first). */
+                starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScenariosController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScenarioDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScenariosController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ScenariosController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedScenarioView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,4 +13,6 @@ export interface Actor {
    * payment/refund it creates so that a retry after a crash returns that object instead of a second one.
    */
   idempotencyKey?: string;
+  /** Set by the simulation service: the connection is destroyed instead of answered (src/simulation/socket-faults.ts). */
+  socketFault?: 'connection_reset' | 'lost_response';
 }

@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   request: 'req',
   attempt: 'att',
   auditLog: 'aud',
+  simulationScenario: 'scn',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -15,7 +15,7 @@ export interface PaymentMethodRequest {
   payment_method?: AnyPaymentMethodDto | string;
   three_d_secure?: ThreeDSecureMode;
   return_url?: string;
-  simulate?: SimulateCreateMode;
+  simulate?: string;
 }
 
 /** What the payment row stores about how it is paid. */

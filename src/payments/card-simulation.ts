@@ -16,13 +16,16 @@ export type SimulateCreateMode = (typeof SIMULATE_CREATE_MODES)[number];
 export const SIMULATE_CAPTURE_MODES = ['bank_error', 'processing_error'] as const;
 export type SimulateCaptureMode = (typeof SIMULATE_CAPTURE_MODES)[number];
 
-export const SIMULATE_REFUND_MODES = ['refund_failure'] as const;
+export const SIMULATE_REFUND_MODES = ['refund_failure', 'fail_later'] as const;
 export type SimulateRefundMode = (typeof SIMULATE_REFUND_MODES)[number];
 
 /** Routing's own terminal code: no connector could take the payment (design-v2 §3). */
 export type RoutingFailureCode = 'no_connector_available';
 
-export type FailureCode = Exclude<SimulateCreateMode, 'success'> | SimulateCaptureMode | SimulateRefundMode | RoutingFailureCode;
+export type FailureCode = Exclude<SimulateCreateMode, 'success'> | SimulateCaptureMode | 'refund_failure' | RoutingFailureCode;
+
+/** A refund of a payment made with this test card stays PENDING, then fails an hour later (merchant clock). */
+export const FAIL_LATER_REFUND_CARD = '4000000000005126';
 
 export const DEFAULT_TEST_CARD = '4242424242424242';
 

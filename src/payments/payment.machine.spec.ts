@@ -43,6 +43,7 @@ const VALID_EVENTS: Record<PaymentEventType, PaymentEvent> = {
   FAIL_CAPTURE: { type: 'FAIL_CAPTURE', failureCode: 'bank_error' },
   CANCEL: { type: 'CANCEL' },
   REFUND: { type: 'REFUND', amount: 100 },
+  REVERT_REFUND: { type: 'REVERT_REFUND', amount: 100 },
 };
 
 /** `rejected`: the state has no transition for the event; `guarded`: it has one, but its guard refuses this payment. */
@@ -153,6 +154,17 @@ const TABLE: Row[] = [
   ['CANCELED', 'FAIL_CAPTURE', 'rejected'],
   ['CANCELED', 'CANCEL', 'rejected'],
   ['CANCELED', 'REFUND', 'rejected'],
+
+  // A refund that failed later gives its amount back (only where something is refunded).
+  ['CREATED', 'REVERT_REFUND', 'rejected'],
+  ['AUTHORIZED', 'REVERT_REFUND', 'rejected'],
+  ['CAPTURED', 'REVERT_REFUND', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'REVERT_REFUND', 'PARTIALLY_REFUNDED'],
+  ['REFUNDED', 'REVERT_REFUND', 'PARTIALLY_REFUNDED'],
+  ['FAILED', 'REVERT_REFUND', 'rejected'],
+  ['CANCELED', 'REVERT_REFUND', 'rejected'],
+  ['REQUIRES_ACTION', 'REVERT_REFUND', 'rejected'],
+  ['PROCESSING', 'REVERT_REFUND', 'rejected'],
 ];
 
 // The guarded transitions, refused for the payments their guard excludes.
@@ -168,6 +180,7 @@ const GUARDED: Row[] = [
   ['FAILED', 'LATE_AUTHORIZE', 'guarded', { method: 'upi', failureCode: 'incorrect_pin' }],
 ];
 
+/** Final for every event the random sequences generate (REFUNDED still accepts REVERT_REFUND, tested in the table). */
 const FINAL_STATUSES: readonly PaymentStatus[] = ['REFUNDED', 'FAILED', 'CANCELED'];
 
 function payment(status: PaymentStatus, overrides: Partial<PersistedPayment> = {}): PersistedPayment {
@@ -179,7 +192,7 @@ describe('payment machine', () => {
     it('covers every (state, event type) pair exactly once', () => {
       expect(TABLE).toHaveLength(PAYMENT_STATUSES.length * PAYMENT_EVENT_TYPES.length);
       const keys = new Set(TABLE.map(([status, type]) => `${status}:${type}`));
-      expect(keys.size).toBe(90);
+      expect(keys.size).toBe(99);
     });
 
     it.each([...TABLE, ...GUARDED])('%s + %s -> %s (%j)', (...[status, type, expected, overrides]: Row) => {
@@ -191,6 +204,23 @@ describe('payment machine', () => {
         expect(result).toMatchObject({ ok: true, from: status, to: expected });
         expect(acceptsEventType(status, type)).toBe(true);
       }
+    });
+  });
+
+  describe('REVERT_REFUND guards', () => {
+    it('a revert of everything refunded goes back to CAPTURED with payment.refund_reverted', () => {
+      const result = applyPaymentEvent(payment('REFUNDED'), { type: 'REVERT_REFUND', amount: AMOUNT });
+      expect(result).toMatchObject({ ok: true, from: 'REFUNDED', to: 'CAPTURED', events: ['payment.refund_reverted'] });
+      expect(result.ok && result.context.amountRefunded).toBe(0);
+    });
+
+    it('a partial revert stays PARTIALLY_REFUNDED with the rest still refunded', () => {
+      const result = applyPaymentEvent(payment('PARTIALLY_REFUNDED'), { type: 'REVERT_REFUND', amount: 150 });
+      expect(result).toMatchObject({ ok: true, to: 'PARTIALLY_REFUNDED', context: { amountRefunded: 250 } });
+    });
+
+    it.each([0, -1, 1.5, 401])('refuses a revert of %s from 400 refunded', (amount) => {
+      expect(applyPaymentEvent(payment('PARTIALLY_REFUNDED'), { type: 'REVERT_REFUND', amount })).toEqual({ ok: false, reason: 'invalid_amount' });
     });
   });
 
@@ -448,6 +478,8 @@ describe('payment machine', () => {
           return { type: 'CAPTURE', amount: resolveAmount(step.amount, p.amount) };
         case 'REFUND':
           return { type: 'REFUND', amount: resolveAmount(step.amount, p.amountCaptured - p.amountRefunded) };
+        case 'REVERT_REFUND':
+          return { type: 'REVERT_REFUND', amount: resolveAmount(step.amount, p.amountRefunded) };
       }
     }
 

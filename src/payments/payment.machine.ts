@@ -39,7 +39,9 @@ export type PaymentEvent =
   | { type: 'CAPTURE'; amount: number }
   | { type: 'FAIL_CAPTURE'; failureCode: string }
   | { type: 'CANCEL'; reason?: CancellationReason }
-  | { type: 'REFUND'; amount: number };
+  | { type: 'REFUND'; amount: number }
+  /** A pending refund failed later: its amount goes back (design-v2 §5). */
+  | { type: 'REVERT_REFUND'; amount: number };
 
 export type PaymentEventType = PaymentEvent['type'];
 
@@ -57,10 +59,11 @@ export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
   'FAIL_CAPTURE',
   'CANCEL',
   'REFUND',
+  'REVERT_REFUND',
 ];
 
 /** Events whose guard checks an amount: a refusal by their guard is `invalid_amount`, by any other guard `invalid_state`. */
-const AMOUNT_EVENTS: readonly PaymentEventType[] = ['CAPTURE', 'REFUND'];
+const AMOUNT_EVENTS: readonly PaymentEventType[] = ['CAPTURE', 'REFUND', 'REVERT_REFUND'];
 
 export interface PersistedPayment {
   status: PaymentStatus;
@@ -87,6 +90,8 @@ interface StatusEventParams {
 }
 
 const EMIT_STATUS_EVENT = 'emitStatusEvent';
+const EMIT_REFUND_REVERTED = 'emitRefundReverted';
+export const REFUND_REVERTED_EVENT = 'payment.refund_reverted';
 
 export function statusEventName(status: PaymentStatus): string {
   return `payment.${status.toLowerCase()}`;
@@ -103,6 +108,16 @@ function remainingRefundable(context: PaymentContext): number {
 function isValidRefund(context: PaymentContext, event: PaymentEvent): event is { type: 'REFUND'; amount: number } {
   return event.type === 'REFUND' && isPositiveIntegerUpTo(event.amount, remainingRefundable(context));
 }
+
+function isValidRevert(context: PaymentContext, event: PaymentEvent): event is { type: 'REVERT_REFUND'; amount: number } {
+  return event.type === 'REVERT_REFUND' && isPositiveIntegerUpTo(event.amount, context.amountRefunded);
+}
+
+/** A revert leaves the payment CAPTURED when nothing stays refunded, PARTIALLY_REFUNDED otherwise. */
+const REVERT_TRANSITIONS = [
+  { guard: 'isFullRevert', target: 'CAPTURED', actions: ['subtractRefund', EMIT_REFUND_REVERTED] },
+  { guard: 'isPartialRevert', target: 'PARTIALLY_REFUNDED', actions: ['subtractRefund', EMIT_REFUND_REVERTED] },
+] as const;
 
 /** Parameterized action telling the caller which domain event to publish. */
 function emit(status: PaymentStatus) {
@@ -137,10 +152,13 @@ export const paymentMachine = setup({
       isValidRefund(context, event) && context.amountRefunded + event.amount === context.amountCaptured,
     isPartialRefund: ({ context, event }) =>
       isValidRefund(context, event) && context.amountRefunded + event.amount < context.amountCaptured,
+    isFullRevert: ({ context, event }) => isValidRevert(context, event) && event.amount === context.amountRefunded,
+    isPartialRevert: ({ context, event }) => isValidRevert(context, event) && event.amount < context.amountRefunded,
   },
   actions: {
     // Intentionally a no-op: `transition()` only collects actions, the caller publishes the event.
     emitStatusEvent: (_args, _params: StatusEventParams) => undefined,
+    emitRefundReverted: () => undefined,
     setFailureCode: assign({
       failureCode: ({ event }) =>
         event.type === 'DECLINE' || event.type === 'FAIL_CAPTURE' || event.type === 'EXPIRE' ? event.failureCode : null,
@@ -153,6 +171,10 @@ export const paymentMachine = setup({
     addRefund: assign({
       amountRefunded: ({ context, event }) =>
         event.type === 'REFUND' ? context.amountRefunded + event.amount : context.amountRefunded,
+    }),
+    subtractRefund: assign({
+      amountRefunded: ({ context, event }) =>
+        event.type === 'REVERT_REFUND' ? context.amountRefunded - event.amount : context.amountRefunded,
     }),
   },
 }).createMachine({
@@ -201,9 +223,11 @@ export const paymentMachine = setup({
             actions: ['addRefund', emit('PARTIALLY_REFUNDED')],
           },
         ],
+        REVERT_REFUND: [...REVERT_TRANSITIONS],
       },
     },
-    REFUNDED: { type: 'final' },
+    // Not final: a refund that fails later (design-v2 §5) gives its amount back.
+    REFUNDED: { on: { REVERT_REFUND: [...REVERT_TRANSITIONS] } },
     // Not an XState final node only because of the guarded late authorization (UPI only).
     FAILED: {
       on: {
@@ -244,11 +268,10 @@ function isStatusEventParams(params: unknown): params is StatusEventParams {
 }
 
 function eventsFromActions(actions: ReadonlyArray<{ type: string; params: unknown }>): string[] {
-  return actions.flatMap((action) =>
-    action.type === EMIT_STATUS_EVENT && isStatusEventParams(action.params)
-      ? [statusEventName(action.params.status)]
-      : [],
-  );
+  return actions.flatMap((action) => {
+    if (action.type === EMIT_REFUND_REVERTED) return [REFUND_REVERTED_EVENT];
+    return action.type === EMIT_STATUS_EVENT && isStatusEventParams(action.params) ? [statusEventName(action.params.status)] : [];
+  });
 }
 
 /**

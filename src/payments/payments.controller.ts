@@ -8,6 +8,8 @@ import { CardPaymentMethodDto } from '../payment-methods/dto/payment-method.dto'
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView } from './dto/payment.view';
 import { PaymentsService } from './payments.service';
+import { ApiSimulateHeader, SimulateHeader } from '../simulation/simulate-header.decorator';
+import { PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 
 @ApiTags('Payments')
 @ApiBearerAuth()
@@ -21,11 +23,19 @@ export class PaymentsController {
     summary: 'Create and process a payment',
     description:
       'Authorizes (and, with capture_method=automatic, captures) a payment. Declines still answer 201 with status FAILED; ' +
-      'simulate=network_timeout answers 504 after the delay, naming the FAILED payment in error.payment_id.',
+      'simulate=network_timeout answers 504 after the delay, naming the FAILED payment in error.payment_id. ' +
+      'API faults (simulate or Sandbox-Simulate): api_error → 500 and service_unavailable → 503 + Retry-After, nothing committed; ' +
+      'connection_reset → the connection is closed without an answer, nothing committed; lost_response → the payment is committed, ' +
+      'then the connection is closed (a retry with the same Idempotency-Key answers the committed payment).',
   })
+  @ApiSimulateHeader(PAYMENT_SIMULATE_VALUES)
   @ApiCreatedResponse({ type: PaymentView })
-  create(@CurrentActor() actor: Actor, @Body() dto: CreatePaymentDto): Promise<PaymentView> {
-    return this.payments.create(actor, dto);
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreatePaymentDto,
+    @SimulateHeader() simulate?: string | string[],
+  ): Promise<PaymentView> {
+    return this.payments.create(actor, dto, simulate);
   }
 
   @Get()

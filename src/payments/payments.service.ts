@@ -17,6 +17,8 @@ import { EventsService } from '../events/events.service';
 import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
+import { SimulationService } from '../simulation/simulation.service';
+import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
@@ -24,7 +26,7 @@ import { ScheduledActionsService } from '../scheduling/scheduled-actions.service
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
 import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
-import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 import { paymentFacts } from './payment-facts';
 
@@ -74,19 +76,29 @@ export class PaymentsService {
     private readonly scheduler: ScheduledActionsService,
     private readonly config: AppConfig,
     private readonly paymentMethods: PaymentMethodsService,
+    private readonly simulation: SimulationService,
   ) {}
 
   /**
    * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
    * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
-   * then the circuit breakers hear about the calls.
+   * then the circuit breakers hear about the calls. Simulated API faults (src/simulation) are
+   * decided before any call or write; lost_response after the commit.
    */
-  async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
+  async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
+    const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
     const card = this.resolveCard(dto, now);
-    const outcome = card ? this.resolveOutcome(dto, card, now) : 'success';
+    const requested = await this.simulation.requestedPaymentOutcome(actor, dto.simulate ?? header, {
+      cardLast4: card ? card.number.slice(-4) : null,
+      customerEmail: dto.customer_email ?? null,
+      metadata: dto.metadata ?? {},
+    });
+    this.simulation.failBeforeCommit(actor, 'payment.create', requested);
+    const explicit = isApiFault(requested) ? undefined : requested;
+    const outcome = card ? this.resolveOutcome(explicit, card, now) : 'success';
     const method = this.paymentMethods.prepare(dto, card, outcome, now);
     const payment = this.newPayment(actor, dto, card, method.details, now);
     const facts = paymentFacts(dto, payment.id);
@@ -110,6 +122,7 @@ export class PaymentsService {
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
     await this.calls.report(actor.merchantId, calls, now);
+    this.simulation.afterCommit(actor, 'payment.create', requested);
     if (calls.verdict === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
@@ -318,9 +331,9 @@ export class PaymentsService {
     return card;
   }
 
-  private resolveOutcome(dto: CreatePaymentDto, card: CardDto, now: Date): SimulateCreateMode {
-    const outcome = resolveOutcome(dto.simulate, card.number);
-    if (outcome === 'success' && !dto.simulate && isExpired(card, now)) return 'expired_card';
+  private resolveOutcome(explicit: SimulateCreateMode | undefined, card: CardDto, now: Date): SimulateCreateMode {
+    const outcome = resolveOutcome(explicit, card.number);
+    if (outcome === 'success' && !explicit && isExpired(card, now)) return 'expired_card';
     return outcome;
   }
 
@@ -384,13 +397,19 @@ export class PaymentsService {
       const isLast = index === steps.length - 1;
       const object = isLast ? finalView : { ...finalView, ...intermediateAmounts(payment, step.to) };
       return {
-        type: step.event === CREATE_EVENT ? 'payment.created' : statusEventName(step.to),
+        type: eventTypeOf(step),
         paymentId: payment.id,
         object: object as unknown as Record<string, unknown>,
         occurredAt: payment.updatedAt,
       };
     });
   }
+}
+
+/** payment.created, payment.refund_reverted (a refund that failed later), else payment.<status>. */
+function eventTypeOf(step: HistoryStep): string {
+  if (step.event === CREATE_EVENT) return 'payment.created';
+  return step.event === 'REVERT_REFUND' ? REFUND_REVERTED_EVENT : statusEventName(step.to);
 }
 
 /** The payment as it looked at an intermediate creation step (before capture or failure). */
@@ -442,6 +461,7 @@ function describeAction(event: PaymentEvent): string {
     FAIL_CAPTURE: 'captured',
     CANCEL: 'canceled',
     REFUND: 'refunded',
+    REVERT_REFUND: 'reverted',
   };
   return verbs[event.type];
 }

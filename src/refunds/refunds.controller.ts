@@ -7,6 +7,8 @@ import { CreateRefundDto } from './dto/create-refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
 import { RefundView } from './dto/refund.view';
 import { RefundsService } from './refunds.service';
+import { ApiSimulateHeader, SimulateHeader } from '../simulation/simulate-header.decorator';
+import { REFUND_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 
 @ApiTags('Refunds')
 @ApiBearerAuth()
@@ -19,8 +21,11 @@ export class RefundsController {
     summary: 'Refund a captured payment (full or partial)',
     description:
       'amount defaults to what remains refundable. Not captured → 409 payment_invalid_state (whatever the amount); ' +
-      'more than remains → 400 refund_exceeds_captured. simulate=refund_failure records a FAILED refund and leaves the payment unchanged.',
+      'more than remains → 400 refund_exceeds_captured. simulate=refund_failure records a FAILED refund and leaves the payment unchanged. ' +
+      'API faults as on payment create: api_error (500), service_unavailable (503 + Retry-After), connection_reset (no answer) ' +
+      'commit nothing; lost_response commits the refund, then closes the connection.',
   })
+  @ApiSimulateHeader(REFUND_SIMULATE_VALUES)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -28,8 +33,13 @@ export class RefundsController {
     example: 'refund-order-1234',
   })
   @ApiCreatedResponse({ type: RefundView })
-  create(@CurrentActor() actor: Actor, @Param('id') paymentId: string, @Body() dto: CreateRefundDto): Promise<RefundView> {
-    return this.refunds.create(actor, paymentId, dto);
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('id') paymentId: string,
+    @Body() dto: CreateRefundDto,
+    @SimulateHeader() simulate?: string | string[],
+  ): Promise<RefundView> {
+    return this.refunds.create(actor, paymentId, dto, simulate);
   }
 
   @Get('refunds')

@@ -4,12 +4,14 @@ import { EventsModule } from '../events/events.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { RefundEntity } from './entities/refund.entity';
 import { RefundsController } from './refunds.controller';
+import { RefundFailure } from './refund-failure';
 import { RefundsService } from './refunds.service';
+import { SimulationModule } from '../simulation/simulation.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RefundEntity]), PaymentsModule, EventsModule],
+  imports: [TypeOrmModule.forFeature([RefundEntity]), PaymentsModule, EventsModule, SimulationModule],
   controllers: [RefundsController],
-  providers: [RefundsService],
+  providers: [RefundsService, RefundFailure],
   exports: [RefundsService],
 })
 export class RefundsModule {}

@@ -9,15 +9,25 @@ import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
+import { FAIL_LATER_REFUND_CARD } from '../payments/card-simulation';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
+import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
+import { REFUND_FAIL_LATER_DELAY_MS, REFUND_FAIL_LATER_KIND } from './refund-fail-later.kind';
+import { SimulationService } from '../simulation/simulation.service';
+import { parseSimulateHeader, REFUND_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
 import { RefundView, toRefundView } from './dto/refund.view';
 import { RefundEntity, RefundStatus } from './entities/refund.entity';
 
 const REFUND_FAILURE_CODE = 'refund_failure';
+
+/** The fail-later test card: only its brand and last 4 digits are stored, so that is what is compared. */
+function failsLater(payment: PaymentEntity): boolean {
+  return payment.cardBrand === 'visa' && payment.cardLast4 === FAIL_LATER_REFUND_CARD.slice(-4);
+}
 
 interface Outcome {
   refund: RefundEntity;
@@ -31,23 +41,29 @@ export class RefundsService {
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
     private readonly clock: ClockService,
+    private readonly simulation: SimulationService,
+    private readonly scheduler: ScheduledActionsService,
   ) {}
 
   /**
    * Refunds (part of) a captured payment. The payment row lock serialises concurrent refunds,
    * the machine decides legality, and payments_amount_refunded_chk backs it in the database.
    */
-  async create(actor: Actor, paymentId: string, dto: CreateRefundDto): Promise<RefundView> {
+  async create(actor: Actor, paymentId: string, dto: CreateRefundDto, simulateHeader?: string | string[]): Promise<RefundView> {
+    const header = parseSimulateHeader(simulateHeader, REFUND_SIMULATE_VALUES);
+    const requested = dto.simulate ?? header;
     const { refund, afterCommit } = await this.db.transaction(async (manager): Promise<Outcome> => {
       const payment = await this.payments.lockForUpdate(manager, actor, paymentId);
       const recovered = await this.findByIdempotencyKey(manager, actor);
       if (recovered) return { refund: recovered, afterCommit: () => undefined };
+      this.simulation.failBeforeCommit(actor, 'refund.create', requested);
       const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-      return dto.simulate === 'refund_failure'
-        ? this.recordFailure(manager, actor, payment, event, dto)
-        : this.recordSuccess(manager, actor, payment, event, dto);
+      if (requested === 'refund_failure') return this.recordFailure(manager, actor, payment, event, dto);
+      const status: RefundStatus = requested === 'fail_later' || failsLater(payment) ? 'PENDING' : 'SUCCEEDED';
+      return this.recordSuccess(manager, actor, payment, event, dto, status);
     });
     afterCommit();
+    this.simulation.afterCommit(actor, 'refund.create', requested);
     await sleep(dto.simulate_delay_ms);
     return toRefundView(refund);
   }
@@ -76,12 +92,18 @@ export class RefundsService {
     payment: PaymentEntity,
     event: { type: 'REFUND'; amount: number },
     dto: CreateRefundDto,
+    status: RefundStatus,
   ): Promise<Outcome> {
+    // A PENDING refund moves the payment now (its amount counts as refunded) and gives it back if it fails.
     const paymentEvents = await this.payments.applyEvent(manager, actor, payment, event);
-    const refund = await this.insertRefund(manager, actor, payment, event.amount, 'SUCCEEDED', dto);
+    const refund = await this.insertRefund(manager, actor, payment, event.amount, status, dto);
+    if (status === 'PENDING') {
+      const dueAt = new Date(refund.createdAt.getTime() + REFUND_FAIL_LATER_DELAY_MS);
+      await this.scheduler.schedule(manager, { merchantId: actor.merchantId, kind: REFUND_FAIL_LATER_KIND, dueAt, payload: { refund_id: refund.id }, dedupeKey: refund.id });
+    }
     // Order (ids and sequence follow it): the refund, then the payment state change it caused.
     const afterCommit = await this.events.record(manager, actor.merchantId, [
-      this.refundEvent('refund.succeeded', refund),
+      this.refundEvent(status === 'PENDING' ? 'refund.pending' : 'refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
     ]);
     return { refund, afterCommit };
@@ -99,6 +121,28 @@ export class RefundsService {
     const refund = await this.insertRefund(manager, actor, payment, event.amount, 'FAILED', dto);
     const afterCommit = await this.events.record(manager, actor.merchantId, [this.refundEvent('refund.failed', refund)]);
     return { refund, afterCommit };
+  }
+
+  /**
+   * The failure of a PENDING refund (due 1 h after it was created, merchant clock): the refund
+   * becomes FAILED and the payment gets the amount back through the machine (REVERT_REFUND, a
+   * history row, payment.refund_reverted). Idempotent: a refund no longer PENDING is left alone.
+   */
+  async failPending(manager: EntityManager, merchantId: string, refundId: string, requestId: string): Promise<AfterCommit> {
+    const pending = await manager.findOneBy(RefundEntity, { id: refundId, merchantId });
+    if (!pending) return () => undefined;
+    const actor: Actor = { merchantId, apiKeyId: '', requestId };
+    const payment = await this.payments.lockForUpdate(manager, actor, pending.paymentId);
+    const refund = await manager.findOne(RefundEntity, { where: { id: refundId }, lock: { mode: 'pessimistic_write' } });
+    if (!refund || refund.status !== 'PENDING') return () => undefined;
+    const paymentEvents = await this.payments.applyEvent(manager, actor, payment, { type: 'REVERT_REFUND', amount: refund.amount });
+    refund.status = 'FAILED';
+    refund.failureCode = REFUND_FAILURE_CODE;
+    await manager.update(RefundEntity, { id: refund.id }, { status: refund.status, failureCode: refund.failureCode });
+    return this.events.record(manager, merchantId, [
+      this.refundEvent('refund.failed', refund, payment.updatedAt),
+      ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
+    ]);
   }
 
   private async insertRefund(
@@ -131,13 +175,13 @@ export class RefundsService {
     return manager.findOneBy(RefundEntity, { merchantId: actor.merchantId, idempotencyKey: actor.idempotencyKey });
   }
 
-  private refundEvent(type: string, refund: RefundEntity): DomainEvent {
+  private refundEvent(type: string, refund: RefundEntity, occurredAt: Date = refund.createdAt): DomainEvent {
     return {
       type,
       paymentId: refund.paymentId,
       refundId: refund.id,
       object: toRefundView(refund) as unknown as Record<string, unknown>,
-      occurredAt: refund.createdAt,
+      occurredAt,
     };
   }
 }

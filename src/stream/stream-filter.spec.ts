@@ -3,7 +3,7 @@ import { parseEventTypes, parseLastEventId } from './stream-filter';
 
 describe('parseEventTypes', () => {
   it('expands wildcards and keeps exact types', () => {
-    expect(parseEventTypes(['refund.*'])).toEqual(['refund.succeeded', 'refund.failed']);
+    expect(parseEventTypes(['refund.*'])).toEqual(['refund.pending', 'refund.succeeded', 'refund.failed']);
     expect(parseEventTypes(['payment.captured'])).toEqual(['payment.captured']);
     expect(parseEventTypes(['*', 'payment.captured'])).toBeUndefined();
     expect(parseEventTypes(undefined)).toBeUndefined();

@@ -1,3 +1,6 @@
+import { randomInt } from 'node:crypto';
+import type { WebhookChaos } from '../simulation/webhook-chaos';
+import { WebhookChaosDto } from './dto/webhook-chaos.dto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
@@ -40,6 +43,7 @@ export class WebhookEndpointsService {
       secret: generateWebhookSecret(),
       previousSecret: null,
       previousSecretExpiresAt: null,
+      chaos: toChaos(dto.chaos),
       createdAt: now,
       updatedAt: now,
     };
@@ -49,7 +53,7 @@ export class WebhookEndpointsService {
         kind: 'webhook_endpoint',
         action: 'created',
         object_id: row.id,
-        details: { url: row.url, enabled_events: row.enabledEvents },
+        details: { url: row.url, enabled_events: row.enabledEvents, chaos: row.chaos },
       });
     });
     return toWebhookEndpointView(row, now, { withSecret: true });
@@ -80,12 +84,13 @@ export class WebhookEndpointsService {
     if (dto.enabled_events !== undefined) row.enabledEvents = normalizeEvents(dto.enabled_events);
     if (dto.description !== undefined) row.description = dto.description;
     if (dto.status !== undefined) row.status = dto.status;
+    if (dto.chaos !== undefined) row.chaos = toChaos(dto.chaos);
     row.updatedAt = await this.clock.now(actor.merchantId);
     await this.endpoints.manager.transaction(async (manager) => {
       await manager.update(
         WebhookEndpointEntity,
         { id: row.id },
-        { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, updatedAt: row.updatedAt },
+        { url: row.url, enabledEvents: row.enabledEvents, description: row.description, status: row.status, chaos: row.chaos, updatedAt: row.updatedAt },
       );
       await this.audit.record(manager, actor, { kind: 'webhook_endpoint', action: 'updated', object_id: row.id, details: auditedChanges(dto, row) });
     });
@@ -164,9 +169,23 @@ function auditedChanges(dto: UpdateWebhookEndpointDto, row: WebhookEndpointEntit
     enabled_events: row.enabledEvents,
     description: row.description,
     status: row.status,
+    chaos: row.chaos,
   };
   const changed = (Object.keys(stored) as Array<keyof UpdateWebhookEndpointDto>).filter((field) => dto[field] !== undefined);
   return { changed, ...Object.fromEntries(changed.map((field) => [field, stored[field]])) };
+}
+
+/** Chaos as stored: every field present (0 = off), a random seed when none was given; null = off. */
+function toChaos(dto: WebhookChaosDto | null | undefined): WebhookChaos | null {
+  if (!dto) return null;
+  return {
+    duplicate_percent: dto.duplicate_percent ?? 0,
+    drop_first_attempts: dto.drop_first_attempts ?? 0,
+    reorder_window_ms: dto.reorder_window_ms ?? 0,
+    bad_signature_percent: dto.bad_signature_percent ?? 0,
+    extra_delay_ms: dto.extra_delay_ms ?? 0,
+    seed: dto.seed ?? randomInt(0, 2 ** 31 - 1),
+  };
 }
 
 /** `*` subsumes everything; otherwise unique types in a stable order. */

@@ -10,6 +10,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.failed',
   'payment.canceled',
   'payment.attempt_failed',
+  'payment.refund_reverted',
+  'refund.pending',
   'refund.succeeded',
   'refund.failed',
   'connector.circuit_opened',

@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { ERROR_CODES, ErrorCode } from '../../src/common/errors/error-codes';
 import { bearer, createMerchant, startTestApp, TestApp, TestMerchant } from '../support/test-app';
+import { API_FAULTS } from '../../src/simulation/simulation-vocabulary';
 
 /**
  * Scenario 6 (bad input): every POST (and PATCH) route in the live OpenAPI document, driven with
@@ -49,8 +50,9 @@ interface Route {
   schema?: Schema;
 }
 
-// Outcomes that take seconds by design (a simulated card-network timeout answers 504 after a delay): not input errors.
-const SLOW_ENUM_VALUES = new Set<unknown>(['network_timeout']);
+// Outcomes that take seconds by design (a simulated card-network timeout answers 504 after a delay), and the API
+// faults simulated on purpose (500, 503, a reset or lost connection: their own specs): not input errors.
+const SLOW_ENUM_VALUES = new Set<unknown>(['network_timeout', ...API_FAULTS]);
 // Codes a validation-level rejection carries: those must not even leave an idempotency record.
 const VALIDATION_CODES = new Set<string>([
   'parameter_invalid',

@@ -128,3 +128,17 @@ export function forceCircuit(connector: string, state: 'open' | 'closed', name: 
     },
   };
 }
+
+/** Moves the merchant's clock forward: whatever falls due (a refund that fails later, a timer) runs before it answers. */
+export function advanceClock(by: string): RecipeStep {
+  return {
+    name: 'clock',
+    method: 'post',
+    route: '/v1/test-clock/advance',
+    body: { by },
+    run: async (client, payload) => {
+      unwrap('POST /v1/test-clock/advance', await client.POST('/v1/test-clock/advance', { body: payload as Schemas['AdvanceClockDto'] }));
+      return {};
+    },
+  };
+}

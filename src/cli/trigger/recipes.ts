@@ -1,4 +1,4 @@
-import { cancelPayment, card, connectorOutage, createPayment, endConnectorOutage, forceCircuit, RecipeStep, refundPayment } from './recipe-steps';
+import { advanceClock, cancelPayment, card, connectorOutage, createPayment, endConnectorOutage, forceCircuit, RecipeStep, refundPayment } from './recipe-steps';
 
 export interface Recipe {
   description: string;
@@ -31,6 +31,11 @@ export const RECIPES: Record<string, Recipe> = {
   'payment.attempt_failed': {
     description: 'an outage on adyen_sim, a EUR card from Germany (falls back to stripe_sim), the outage ended',
     steps: [connectorOutage('adyen_sim'), createPayment({ currency: 'eur', payment_method: card('4000002760000016') }), endConnectorOutage('adyen_sim')],
+  },
+  'refund.pending': { description: 'a payment, then a refund that fails later (simulate fail_later)', steps: [createPayment(), refundPayment({ simulate: 'fail_later' })] },
+  'payment.refund_reverted': {
+    description: 'a payment, a refund that fails later, then the merchant clock advanced 1 h (the refund fails, the payment goes back)',
+    steps: [createPayment(), refundPayment({ simulate: 'fail_later' }), advanceClock('1h')],
   },
   'connector.circuit_opened': { description: "stripe_sim's circuit forced open, then closed again", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },
   'connector.circuit_closed': { description: "stripe_sim's circuit forced open, then closed", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },

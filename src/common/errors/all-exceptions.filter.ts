@@ -10,7 +10,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, String(request.id));
-    if (status === 429 && !reply.getHeader('retry-after')) reply.header('Retry-After', '1');
+    if ((status === 429 || status === 503) && !reply.getHeader('retry-after')) reply.header('Retry-After', '1');
     // Explicit type: a route may have set another one (@Header) before it threw.
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   }

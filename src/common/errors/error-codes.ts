@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   network_timeout: { status: 504, type: 'api_error' },
   service_unavailable: { status: 503, type: 'api_error' },
   internal_error: { status: 500, type: 'api_error' },
+  api_error: { status: 500, type: 'api_error' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

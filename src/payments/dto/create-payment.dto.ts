@@ -5,7 +5,7 @@ import { AnyPaymentMethodDto, CardPaymentMethodDto, IsPaymentMethod } from '../.
 import { THREE_D_SECURE_MODES, ThreeDSecureMode } from '../../payment-methods/three-d-secure';
 import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
-import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
+import { PAYMENT_SIMULATE_VALUES, PaymentSimulateValue } from '../../simulation/simulation-vocabulary';
 import { PAYMENT_METHOD_FORMS_MESSAGE, TEST_PAYMENT_METHOD_EXPIRY, TEST_PAYMENT_METHOD_IDS, testPaymentMethodCard } from '../test-payment-methods';
 import { IsCountryCode } from '../../payer-country/is-country-code.validator';
 import { SimulateDelayDto } from './simulate-delay.dto';
@@ -84,8 +84,14 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @MaxLength(40)
   connector?: string;
 
-  @ApiPropertyOptional({ enum: SIMULATE_CREATE_MODES, description: 'Force an outcome; wins over the test card.' })
+  @ApiPropertyOptional({
+    enum: PAYMENT_SIMULATE_VALUES,
+    description:
+      'Force an outcome; wins over the Sandbox-Simulate header, a matching simulation scenario and the test card. ' +
+      'api_error (500), service_unavailable (503 + Retry-After) and connection_reset (no answer) commit nothing; ' +
+      'lost_response commits the payment, then closes the connection (retry with the same Idempotency-Key).',
+  })
   @IsOptional()
-  @IsIn(SIMULATE_CREATE_MODES)
-  simulate?: SimulateCreateMode;
+  @IsIn(PAYMENT_SIMULATE_VALUES)
+  simulate?: PaymentSimulateValue;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsAmount, MAX_AMOUNT } from '../../common/money';
-import { SIMULATE_REFUND_MODES, SimulateRefundMode } from '../../payments/card-simulation';
 import { SimulateDelayDto } from '../../payments/dto/simulate-delay.dto';
+import { REFUND_SIMULATE_VALUES, RefundSimulateValue } from '../../simulation/simulation-vocabulary';
 import { REFUND_REASONS, RefundReason } from '../entities/refund.entity';
 
 
@@ -23,10 +23,12 @@ export class CreateRefundDto extends SimulateDelayDto {
   reason?: RefundReason;
 
   @ApiPropertyOptional({
-    enum: SIMULATE_REFUND_MODES,
-    description: 'refund_failure: the refund is recorded as FAILED and the payment is left unchanged.',
+    enum: REFUND_SIMULATE_VALUES,
+    description:
+      'refund_failure: the refund is recorded as FAILED and the payment is left unchanged. Wins over the Sandbox-Simulate header. ' +
+      'api_error / service_unavailable / connection_reset commit nothing; lost_response commits, then closes the connection.',
   })
   @IsOptional()
-  @IsIn(SIMULATE_REFUND_MODES)
-  simulate?: SimulateRefundMode;
+  @IsIn(REFUND_SIMULATE_VALUES)
+  simulate?: RefundSimulateValue;
 }

@@ -7,6 +7,8 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { toEventView } from '../../events/dto/event.view';
 import { EventEntity } from '../../events/entities/event.entity';
 import { queryRows } from '../sql-rows';
+import { sleep } from '../../common/sleep';
+import { ChaosAction, ChaosPlan, corruptSignature, planChaos, WebhookChaos } from '../../simulation/webhook-chaos';
 import { postWebhook, WebhookResponse } from './webhook-http-client';
 import { signatureHeader } from './webhook-signature';
 
@@ -26,6 +28,8 @@ export interface DeliveryClaim {
   attemptCount: number;
   event: EventEntity;
   endpoint: SigningEndpoint;
+  /** The endpoint's webhook chaos settings (null = off). */
+  chaos: WebhookChaos | null;
 }
 
 export type AttemptOutcome =
@@ -58,13 +62,14 @@ interface ClaimRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  chaos: WebhookChaos | null;
 }
 
 /** Leases the rows of `claimed` (a CTE returning delivery ids) and loads their event and endpoint in the same statement. */
 const WITH_EVENT_AND_ENDPOINT = `
   SELECT c.id, c.attempt_count,
          e.id AS event_id, e.merchant_id, e.type, e.payment_id, e.refund_id, e.sequence, e.data, e.created_at AS event_created_at,
-         w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at
+         w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at, w.chaos
     FROM claimed c
     JOIN events e ON e.id = c.event_id
     JOIN webhook_endpoints w ON w.id = c.endpoint_id`;
@@ -91,6 +96,7 @@ function toClaim(row: ClaimRow): DeliveryClaim {
       previousSecret: row.previous_secret,
       previousSecretExpiresAt: row.previous_secret_expires_at,
     },
+    chaos: row.chaos,
   };
 }
 
@@ -175,11 +181,39 @@ export class DeliveryService {
       this.observe(claim, outcome);
       return outcome;
     }
+    const plan = planChaos(claim.chaos, claim.id, claim.attemptCount + 1);
+    if (plan?.drop) return this.record(claim, DROPPED, 'dropped');
+    await this.hold(claim, plan);
     const response = await this.send(claim.event, claim.endpoint);
-    return this.record(claim, response);
+    const outcome = await this.record(claim, response, plan?.recorded ?? null);
+    await this.sendExtraCopies(claim, plan);
+    return outcome;
   }
 
-  private async send(event: EventEntity, endpoint: SigningEndpoint): Promise<WebhookResponse> {
+  /** Chaos delay/reorder: the lease is extended first, so nobody else claims the row while it waits. */
+  private async hold(claim: DeliveryClaim, plan: ChaosPlan | null): Promise<void> {
+    if (!plan || plan.holdMs <= 0) return;
+    await this.db.query(
+      `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000) WHERE id = $1`,
+      [claim.id, this.leaseMs + plan.holdMs],
+    );
+    await sleep(plan.holdMs);
+  }
+
+  /** Chaos extra copies after the real attempt: their own attempt rows; they never change the delivery's state. */
+  private async sendExtraCopies(claim: DeliveryClaim, plan: ChaosPlan | null): Promise<void> {
+    const copies: ChaosAction[] = [...(plan?.duplicate ? ['duplicate' as const] : []), ...(plan?.badSignature ? ['bad_signature' as const] : [])];
+    for (const copy of copies) {
+      const response = await this.send(claim.event, claim.endpoint, copy === 'bad_signature');
+      await this.db.query(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body, chaos)
+         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $7)`,
+        [claim.id, claim.attemptCount + 1, response.status, response.durationMs, response.error, cleanText(response.body), copy],
+      );
+    }
+  }
+
+  private async send(event: EventEntity, endpoint: SigningEndpoint, badSignature = false): Promise<WebhookResponse> {
     const body = JSON.stringify(toEventView(event));
     // webhook-timestamp is wall time (receivers check it against their own clock); the secret overlap is merchant time.
     const secrets = signingSecrets(endpoint, await this.clock.now(event.merchantId));
@@ -193,13 +227,13 @@ export class DeliveryService {
         'user-agent': 'PaymentSandbox-Webhooks/1.0',
         'webhook-id': event.id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, event.id, timestamp, body),
+        'webhook-signature': signed(signatureHeader(secrets, event.id, timestamp, body), badSignature),
       },
     });
   }
 
   /** The attempt row, the delivery's new state and (on 410) the endpoint's, in one atomic statement. */
-  private async record(claim: DeliveryClaim, response: WebhookResponse): Promise<AttemptOutcome> {
+  private async record(claim: DeliveryClaim, response: WebhookResponse, chaos: ChaosAction | null = null): Promise<AttemptOutcome> {
     const attempt = claim.attemptCount + 1;
     const outcome = this.decide(attempt, response);
     const status = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed';
@@ -208,8 +242,8 @@ export class DeliveryService {
     const gone = response.status === GONE;
     await this.db.query(
       `WITH attempt AS (
-         INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body)
-         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6)
+         INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body, chaos)
+         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $12)
        ), endpoint AS (
          UPDATE webhook_endpoints SET status = 'disabled', updated_at = now() WHERE id = $9 AND $10::boolean
        )
@@ -217,7 +251,7 @@ export class DeliveryService {
           SET attempt_count = $2, status = $7, updated_at = now(), retry_due_at = $11,
               next_attempt_at = CASE WHEN $8::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $8::float8 / 1000) END
         WHERE id = $1`,
-      [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, retryDueAt],
+      [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, retryDueAt, chaos],
     );
     if (gone) this.logger.warn(`Webhook endpoint ${claim.endpoint.id} answered 410 Gone: disabled`);
     this.observe(claim, outcome);
@@ -263,6 +297,13 @@ export class DeliveryService {
 export function signingSecrets(endpoint: SigningEndpoint, now: Date): string[] {
   const overlap = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return overlap ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
+}
+
+/** A chaos-dropped attempt: never sent, recorded like a connection failure (retried on schedule). */
+const DROPPED: WebhookResponse = { status: null, body: null, error: 'chaos: dropped (not sent)', durationMs: 0 };
+
+function signed(header: string, corrupt: boolean): string {
+  return corrupt ? corruptSignature(header) : header;
 }
 
 /** Postgres text cannot hold NUL bytes. */

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { WebhookChaosDto } from './webhook-chaos.dto';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-event-types';
 
 const EVENTS_MESSAGE = `each value in enabled_events must be "*" or one of: ${SUBSCRIBABLE_EVENTS.slice(1).join(', ')}`;
@@ -30,4 +32,11 @@ export class CreateWebhookEndpointDto {
   @IsString()
   @MaxLength(500)
   description?: string;
+
+  @ApiPropertyOptional({ type: WebhookChaosDto, description: 'Webhook chaos for this endpoint (design-v2 §5); omitted fields are 0 (off).' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookChaosDto)
+  chaos?: WebhookChaosDto;
 }

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { WebhookChaosDto } from './webhook-chaos.dto';
 import { WebhookEndpointStatus } from '../entities/webhook-endpoint.entity';
 import { SUBSCRIBABLE_EVENTS } from '../webhook-event-types';
 
@@ -32,4 +34,11 @@ export class UpdateWebhookEndpointDto {
   @IsOptionalNotNull()
   @IsIn(['enabled', 'disabled'])
   status?: WebhookEndpointStatus;
+
+  @ApiPropertyOptional({ type: WebhookChaosDto, nullable: true, description: 'Replace the chaos settings (omitted fields are 0); null turns chaos off.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WebhookChaosDto)
+  chaos?: WebhookChaosDto | null;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CHAOS_ACTIONS, ChaosAction } from '../../simulation/webhook-chaos';
 import { WebhookAttemptEntity } from '../entities/webhook-attempt.entity';
 import { WebhookDeliveryEntity, WebhookDeliveryStatus } from '../entities/webhook-delivery.entity';
 
@@ -11,6 +12,13 @@ export class WebhookAttemptView {
   @ApiProperty({ nullable: true, type: String, example: 'timed out after 10000 ms' }) error: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'ok', description: 'The first 1 KB of the response body.' })
   response_body: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: CHAOS_ACTIONS,
+    example: null,
+    description: 'Webhook chaos on this attempt: dropped (not sent), delayed / reordered (held), or an extra copy (duplicate, bad_signature).',
+  })
+  chaos: ChaosAction | null;
 }
 
 export class WebhookDeliveryView {
@@ -40,6 +48,7 @@ export function toWebhookAttemptView(row: WebhookAttemptEntity): WebhookAttemptV
     duration_ms: row.durationMs,
     error: row.error,
     response_body: row.responseBody,
+    chaos: row.chaos ?? null,
   };
 }
 

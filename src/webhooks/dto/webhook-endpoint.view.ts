@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { WebhookChaosView } from './webhook-chaos.dto';
 import { WebhookEndpointEntity, WebhookEndpointStatus } from '../entities/webhook-endpoint.entity';
 
 export class WebhookEndpointView {
@@ -10,6 +11,8 @@ export class WebhookEndpointView {
   @ApiProperty({ enum: ['enabled', 'disabled'] }) status: WebhookEndpointStatus;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) updated_at: string;
+  @ApiProperty({ type: WebhookChaosView, nullable: true, description: 'Webhook chaos settings (null = off).' })
+  chaos: WebhookChaosView | null;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
@@ -39,6 +42,7 @@ export function toWebhookEndpointView(row: WebhookEndpointEntity, now: Date, opt
     status: row.status,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
+    chaos: row.chaos ?? null,
     previous_secret_expires_at: overlapping ? row.previousSecretExpiresAt!.toISOString() : null,
     ...(options.withSecret ? { secret: row.secret } : {}),
   };

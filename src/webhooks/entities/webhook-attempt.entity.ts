@@ -1,3 +1,4 @@
+import type { ChaosAction } from '../../simulation/webhook-chaos';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'webhook_attempts' })
@@ -25,4 +26,8 @@ export class WebhookAttemptEntity {
 
   @Column({ name: 'response_body', type: 'text', nullable: true })
   responseBody: string | null;
+
+  /** The chaos action of this attempt (dropped, delayed, reordered) or of this extra copy (duplicate, bad_signature). */
+  @Column({ type: 'text', nullable: true })
+  chaos: ChaosAction | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { WebhookChaos } from '../../simulation/webhook-chaos';
 
 export type WebhookEndpointStatus = 'enabled' | 'disabled';
 
@@ -30,6 +31,9 @@ export class WebhookEndpointEntity {
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
   previousSecretExpiresAt: Date | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  chaos: WebhookChaos | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

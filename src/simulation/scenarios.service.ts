@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThan } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { ListQueryDto, ListResponse, toList } from '../common/pagination';
+import { ClockService } from '../clock/clock.service';
+import { CreateScenarioDto, ScenarioMatchDto } from './dto/create-scenario.dto';
+import { DeletedScenarioView, outcomeAt, ScenarioView, toScenarioView } from './dto/scenario.view';
+import { ScenarioThenMode, SimulationScenarioEntity } from './entities/simulation-scenario.entity';
+import { PaymentSimulateValue } from './simulation-vocabulary';
+
+/** What a payment create offers to match on. */
+export interface ScenarioCandidate {
+  cardLast4: string | null;
+  customerEmail: string | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Takes the next outcome of the newest matching scenario. One statement: the row lock of the
+ * UPDATE serialises concurrent creates and each sees the previous one's increment (READ COMMITTED
+ * re-checks the updated row), so N concurrent creates take N distinct positions.
+ */
+const CONSUME_SQL = `
+  UPDATE simulation_scenarios SET consumed = consumed + 1
+   WHERE id = (SELECT id FROM simulation_scenarios
+                WHERE merchant_id = $1
+                  AND (match_card_last4 IS NULL OR match_card_last4 = $2)
+                  AND (match_customer_email IS NULL OR match_customer_email = $3)
+                  AND (match_metadata IS NULL OR $4::jsonb @> match_metadata)
+                ORDER BY id DESC
+                LIMIT 1)
+  RETURNING consumed - 1 AS position, outcomes, then_mode`;
+
+@Injectable()
+export class ScenariosService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: ClockService,
+  ) {}
+
+  async create(actor: Actor, dto: CreateScenarioDto): Promise<ScenarioView> {
+    const match = normalizeMatch(dto.match);
+    const row = Object.assign(new SimulationScenarioEntity(), {
+      id: newId('simulationScenario'),
+      merchantId: actor.merchantId,
+      matchCardLast4: match.card_last4 ?? null,
+      matchCustomerEmail: match.customer_email ?? null,
+      matchMetadata: match.metadata ?? null,
+      outcomes: dto.outcomes,
+      thenMode: dto.then ?? 'repeat_last',
+      consumed: 0,
+      createdAt: await this.clock.now(actor.merchantId),
+    } satisfies SimulationScenarioEntity);
+    await this.db.manager.insert(SimulationScenarioEntity, row);
+    return toScenarioView(row);
+  }
+
+  async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<ScenarioView>> {
+    const rows = await this.db.manager.find(SimulationScenarioEntity, {
+      where: { merchantId: actor.merchantId, ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}) },
+      order: { id: 'DESC' },
+      take: query.limit + 1,
+    });
+    return toList(rows, query.limit, toScenarioView);
+  }
+
+  async get(actor: Actor, id: string): Promise<ScenarioView> {
+    return toScenarioView(await this.find(actor, id));
+  }
+
+  async remove(actor: Actor, id: string): Promise<DeletedScenarioView> {
+    const result = await this.db.manager.delete(SimulationScenarioEntity, { id, merchantId: actor.merchantId });
+    if (!result.affected) throw DomainError.notFound('simulation scenario', id);
+    return { id, object: 'simulation_scenario', deleted: true };
+  }
+
+  /** The next outcome for a payment create, or undefined when no scenario matches (nothing consumed). */
+  async nextOutcome(merchantId: string, candidate: ScenarioCandidate): Promise<PaymentSimulateValue | undefined> {
+    const rows: Array<{ position: number; outcomes: string[]; then_mode: ScenarioThenMode }> = await this.db.query(CONSUME_SQL, [
+      merchantId,
+      candidate.cardLast4,
+      candidate.customerEmail?.toLowerCase() ?? null,
+      JSON.stringify(candidate.metadata),
+    ]);
+    const [row] = normalizeRows(rows);
+    return row ? (outcomeAt(row.outcomes, row.then_mode, row.position) as PaymentSimulateValue) : undefined;
+  }
+
+  private async find(actor: Actor, id: string): Promise<SimulationScenarioEntity> {
+    const row = await this.db.manager.findOneBy(SimulationScenarioEntity, { id, merchantId: actor.merchantId });
+    if (!row) throw DomainError.notFound('simulation scenario', id);
+    return row;
+  }
+}
+
+/** pg returns [rows] for a plain UPDATE … RETURNING through TypeORM's query(): [rows, count]. */
+function normalizeRows<T>(result: T[] | [T[], number]): T[] {
+  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
+}
+
+function normalizeMatch(match: ScenarioMatchDto): ScenarioMatchDto {
+  if (match.metadata !== undefined && Object.keys(match.metadata).length === 0) {
+    throw new DomainError('parameter_invalid', 'match.metadata must name at least one key/value pair.', 'match.metadata');
+  }
+  if (!match.card_last4 && !match.customer_email && !match.metadata) {
+    throw new DomainError('parameter_invalid', 'match must name at least one of card_last4, customer_email or metadata.', 'match');
+  }
+  return { ...match, ...(match.customer_email ? { customer_email: match.customer_email.toLowerCase() } : {}) };
+}
