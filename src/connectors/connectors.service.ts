@@ -82,7 +82,7 @@ export class ConnectorsService {
       if (!current) throw DomainError.notFound('connector', id);
       const profile = mergeProfile(current.profile, dto.profile);
       await this.repository.updateSettings(manager, actor.merchantId, id, dto.enabled ?? current.enabled, profile, now);
-      await this.audit.record(manager, actor, { kind: 'connector', action: 'updated', object_id: id, details: { changed: Object.keys(dto), ...dto } });
+      await this.audit.record(manager, actor, { kind: 'connector', action: 'updated', object_id: id, details: changedFields(dto) });
     });
     return this.get(actor, id);
   }
@@ -162,6 +162,12 @@ export class ConnectorsService {
     });
     return [...new Set(codes.map(normalizeCurrency))];
   }
+}
+
+/** The PATCH body's given fields, for the audit entry (a connector holds no secret). */
+function changedFields(dto: UpdateConnectorDto): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+  return { changed: Object.keys(given), ...given };
 }
 
 function mergeProfile(current: ConnectorProfile, patch: ConnectorProfileDto | undefined): ConnectorProfile {
