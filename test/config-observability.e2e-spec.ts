@@ -159,5 +159,19 @@ describe('configuration audit, attempt timeline and connector metrics (e2e)', ()
       await app.http.post('/v1/connectors/paystack_sim/circuit').set(bearer(merchant)).send({ state: 'closed' }).expect(200);
       expect(sample(await scrape(), 'sandbox_connector_circuit_state', { connector: 'paystack_sim' })).toBe(0);
     });
+
+    it('shows a circuit the breaker opened by itself (five technical failures in a row)', async () => {
+      const merchant = await merchantNamed('metrics breaker');
+      const profile = { latency_ms: { p50: 1, p99: 2 }, technical_error_rate: 1, technical_error: 'http_5xx' };
+      await app.http.post('/v1/connectors').set(bearer(merchant)).send({ id: 'flaky_bank', methods: ['card'], profile }).expect(201);
+      await putRouting(merchant, { rules: [], default: ['flaky_bank'] });
+      const scrape = async () => (await app.http.get('/metrics').expect(200)).text;
+      expect(sample(await scrape(), 'sandbox_connector_circuit_state', { connector: 'flaky_bank' })).toBe(0); // never reported
+      for (let i = 0; i < 5; i++) await pay(merchant, { payment_method: card(CARDS.US) });
+      const text = await scrape();
+      expect(sample(text, 'sandbox_connector_attempts_total', { connector: 'flaky_bank', outcome: 'failed' })).toBe(5);
+      expect(sample(text, 'sandbox_connector_circuit_state', { connector: 'flaky_bank' })).toBe(2);
+      expect((await app.http.get('/v1/connectors/flaky_bank/health').set(bearer(merchant)).expect(200)).body.circuit).toBe('open');
+    });
   });
 });
