@@ -32,7 +32,7 @@ export class AuditService {
       ip: actor.ip ?? null,
       userAgent: actor.userAgent ?? null,
       details: entry.details ?? {},
-      createdAt: await this.clock.now(actor.merchantId, manager ?? undefined), // on the transaction's connection (embedded: one)
+      createdAt: await this.clock.now(actor.merchantId, manager ?? undefined),
     };
     // jsonb `details` is an open record, which TypeORM's deep-partial insert type cannot express.
     await (manager ?? this.logs.manager).insert(AuditLogEntity, row as QueryDeepPartialEntity<AuditLogEntity>);
