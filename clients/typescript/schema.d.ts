@@ -1826,7 +1826,7 @@ export interface components {
             /** @example curl/8.5.0 */
             user_agent?: string | null;
             /**
-             * @description event: the event id; delivery: the delivery id.
+             * @description event: the event id; delivery: the delivery id; attempt: the attempt id.
              * @example evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V
              */
             id?: string;
@@ -1846,10 +1846,30 @@ export interface components {
              */
             endpoint_id?: string;
             /**
-             * @description delivery: pending | succeeded | failed.
+             * @description delivery: pending | succeeded | failed; attempt: succeeded | declined | failed.
              * @example succeeded
              */
             status?: string;
+            /**
+             * @description attempt: the connector called.
+             * @example stripe_sim
+             */
+            connector?: string;
+            /**
+             * @description attempt: the technical error or decline code (null when it succeeded).
+             * @example http_5xx
+             */
+            error?: string | null;
+            /**
+             * @description attempt: the connector's simulated latency.
+             * @example 180
+             */
+            latency_ms?: number;
+            /**
+             * @description attempt: why this connector (rule, default, volume_split, fallback, forced).
+             * @example fallback
+             */
+            reason?: string;
             /**
              * @description delivery: every HTTP attempt.
              * @example [

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { performance } from 'node:perf_hooks';
 import { DataSource, QueryRunner } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { sleep } from '../common/sleep';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
@@ -25,6 +26,7 @@ export class TestClockService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: ClockService,
     private readonly actions: ScheduledActionsService,
+    private readonly audit: AuditService,
   ) {}
 
   async get(actor: Actor): Promise<TestClockView> {
@@ -32,24 +34,26 @@ export class TestClockService {
   }
 
   async advance(actor: Actor, dto: AdvanceClockDto): Promise<TestClockView> {
-    return this.change(actor.merchantId, (state, wall) => moveTo(state, advanceTarget(dto, merchantNowMs(state, wall)), wall), true);
+    return this.change(actor, 'advanced', (state, wall) => moveTo(state, advanceTarget(dto, merchantNowMs(state, wall)), wall), true);
   }
 
   async freeze(actor: Actor): Promise<TestClockView> {
-    return this.change(actor.merchantId, freeze, false);
+    return this.change(actor, 'frozen', freeze, false);
   }
 
   async unfreeze(actor: Actor): Promise<TestClockView> {
-    return this.change(actor.merchantId, unfreeze, false);
+    return this.change(actor, 'unfrozen', unfreeze, false);
   }
 
   private async change(
-    merchantId: string,
+    actor: Actor,
+    action: 'advanced' | 'frozen' | 'unfrozen',
     next: (state: ClockState, wallMs: number) => ClockState,
     runDueWork: boolean,
   ): Promise<TestClockView> {
+    const merchantId = actor.merchantId;
     return this.exclusively(merchantId, async (runner) => {
-      const { state, committedAt } = await this.commit(runner, merchantId, next);
+      const { state, committedAt } = await this.commit(runner, actor, action, next);
       if (runDueWork) {
         await this.clock.advanced(runner.manager, merchantId, new Date(merchantNowMs(state, Date.now())));
         await this.actions.drain(runner, merchantId);
@@ -62,14 +66,17 @@ export class TestClockService {
     });
   }
 
-  /** Locks the clock row, computes the new clock (may throw a 400: nothing changes), stores it. */
-  private async commit(runner: QueryRunner, merchantId: string, next: (state: ClockState, wallMs: number) => ClockState) {
+  /** Locks the clock row, computes the new clock (may throw a 400: nothing changes), stores it with its audit entry. */
+  private async commit(runner: QueryRunner, actor: Actor, action: string, next: (state: ClockState, wallMs: number) => ClockState) {
+    const merchantId = actor.merchantId;
     await runner.startTransaction();
     let state: ClockState;
     try {
       const current = (await this.clock.lock(runner.manager, merchantId))!;
-      state = next(current, Date.now());
+      const wallMs = Date.now();
+      state = next(current, wallMs);
       await this.clock.write(runner.manager, merchantId, state);
+      await this.recordChange(runner, actor, action, current, state, wallMs);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
@@ -78,6 +85,13 @@ export class TestClockService {
     const committedAt = performance.now();
     this.clock.remember(merchantId, state, committedAt);
     return { state, committedAt };
+  }
+
+  /** The audit entry of a clock change, stamped with the merchant time the change was asked at. */
+  private recordChange(runner: QueryRunner, actor: Actor, action: string, before: ClockState, after: ClockState, wallMs: number): Promise<void> {
+    const from = new Date(merchantNowMs(before, wallMs));
+    const details = { from: from.toISOString(), to: new Date(merchantNowMs(after, wallMs)).toISOString(), frozen: after.frozenAtMs !== null };
+    return this.clock.runAt(actor.merchantId, from, () => this.audit.record(runner.manager, actor, { kind: 'clock', action, details }));
   }
 
   /** Runs `work` holding the merchant's clock advisory lock, on one connection (also the embedded pool of one). */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { queryRows } from '../webhooks/sql-rows';
 import { BREAKER } from './circuit-breaker';
 import { CircuitState } from './connector.model';
@@ -47,6 +48,7 @@ export class CircuitBreakerService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: ConnectorsRepository,
     private readonly events: EventsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Takes the half-open probe slot; false when the circuit is not due or another probe is in flight. */
@@ -61,6 +63,7 @@ export class CircuitBreakerService {
         RETURNING id`,
       [merchantId, connectorId, now],
     );
+    if (rows.length === 1) this.metrics.setCircuitState(connectorId, 'half_open');
     return rows.length === 1;
   }
 
@@ -98,10 +101,11 @@ export class CircuitBreakerService {
   }
 
   /** Forces a circuit open (it stays open until forced closed) or closed (counting starts afresh). */
-  async force(merchantId: string, connectorId: string, state: 'open' | 'closed', now: Date): Promise<void> {
+  async force(merchantId: string, connectorId: string, state: 'open' | 'closed', now: Date, alsoInTransaction?: (manager: EntityManager) => Promise<void>): Promise<void> {
     const afterCommit = await this.db.transaction(async (manager) => {
       const current = await this.repository.lock(manager, merchantId, connectorId, now);
       if (!current) return () => undefined;
+      await alsoInTransaction?.(manager);
       const wasOpen = current.circuit.state !== 'closed';
       const rows = await queryRows<CircuitRow>(
         manager,
@@ -118,6 +122,7 @@ export class CircuitBreakerService {
       return changed ? this.events.record(manager, merchantId, [circuitEvent(rows[0], now, null)]) : () => undefined;
     });
     afterCommit();
+    this.metrics.setCircuitState(connectorId, state);
   }
 
   private async transition(
@@ -131,7 +136,11 @@ export class CircuitBreakerService {
       await this.repository.materialize(manager, merchantId, connectorId, now);
       const rows = await update(manager);
       if (rows.length === 0) return () => undefined;
-      return this.events.record(manager, merchantId, [circuitEvent(rows[0], now, lastError)]);
+      const notify = await this.events.record(manager, merchantId, [circuitEvent(rows[0], now, lastError)]);
+      return () => {
+        notify();
+        this.metrics.setCircuitState(rows[0].id, rows[0].circuit_state);
+      };
     });
     afterCommit();
   }

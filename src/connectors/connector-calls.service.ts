@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { sleep } from '../common/sleep';
 import { CteStatement } from '../database/cte-statement';
+import { MetricsService } from '../metrics/metrics.service';
 import { AttemptRecord, AttemptsRepository } from './attempts.repository';
 import { CallReport, CircuitBreakerService } from './circuit-breaker.service';
 import { BusinessOutcome, callResult, drawLatencyMs } from './connector-simulator';
@@ -36,6 +37,7 @@ export class ConnectorCallsService {
   constructor(
     private readonly breaker: CircuitBreakerService,
     private readonly attemptsRepository: AttemptsRepository,
+    private readonly metrics: MetricsService,
   ) {}
 
   async call(merchantId: string, plan: CallPlan, connectors: RoutingConnector[], business: BusinessOutcome, now: Date): Promise<CallsOutcome> {
@@ -59,6 +61,7 @@ export class ConnectorCallsService {
         reason: attempts.length === 0 ? plan.firstReason : 'fallback',
       });
       reports.push({ connector: id, failed: result.status === 'failed', error: result.error, probe });
+      this.metrics.connectorAttempts.inc({ connector: id, outcome: result.status }); // this process's counter: no DB read
       if (result.status !== 'failed') break;
     }
     return { attempts, reports, ...verdictOf(attempts) };

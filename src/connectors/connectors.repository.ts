@@ -48,9 +48,9 @@ export class ConnectorsRepository {
   }
 
   /** Inserts a custom connector; false when the id is taken. */
-  async insertCustom(merchantId: string, connector: NewConnector, now: Date): Promise<boolean> {
+  async insertCustom(manager: EntityManager, merchantId: string, connector: NewConnector, now: Date): Promise<boolean> {
     const rows = await queryRows<{ id: string }>(
-      this.db.manager,
+      manager,
       `INSERT INTO connectors (merchant_id, id, custom, methods, currencies, countries, enabled, profile, created_at, updated_at)
        VALUES ($1, $2, true, $3::text[], $4::text[], $5::text[], $6, $7::jsonb, $8, $8)
        ON CONFLICT (merchant_id, id) DO NOTHING RETURNING id`,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
@@ -33,6 +34,7 @@ export class ConnectorsService {
     private readonly attempts: AttemptsRepository,
     private readonly breaker: CircuitBreakerService,
     private readonly clock: ClockService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(actor: Actor): Promise<ConnectorListView> {
@@ -55,19 +57,21 @@ export class ConnectorsService {
     if (BUILTIN_IDS.includes(dto.id)) throw new DomainError('parameter_invalid', `'${dto.id}' is a built-in connector id.`, 'id');
     const currencies = dto.currencies ? this.currencies(dto.currencies) : null;
     const now = await this.clock.now(actor.merchantId);
-    const inserted = await this.repository.insertCustom(
-      actor.merchantId,
-      {
-        id: dto.id,
-        methods: [...new Set(dto.methods)],
-        currencies,
-        countries: dto.countries ? [...new Set(dto.countries.map((country) => country.toUpperCase()))] : null,
-        enabled: dto.enabled ?? true,
-        profile: mergeProfile(DEFAULT_PROFILE, dto.profile),
-      },
-      now,
-    );
-    if (!inserted) throw new DomainError('parameter_invalid', `A connector '${dto.id}' already exists.`, 'id');
+    const connector = {
+      id: dto.id,
+      methods: [...new Set(dto.methods)],
+      currencies,
+      countries: dto.countries ? [...new Set(dto.countries.map((country) => country.toUpperCase()))] : null,
+      enabled: dto.enabled ?? true,
+      profile: mergeProfile(DEFAULT_PROFILE, dto.profile),
+    };
+    await this.db.transaction(async (manager) => {
+      if (!(await this.repository.insertCustom(manager, actor.merchantId, connector, now))) {
+        throw new DomainError('parameter_invalid', `A connector '${dto.id}' already exists.`, 'id');
+      }
+      const { id: _id, ...details } = connector;
+      await this.audit.record(manager, actor, { kind: 'connector', action: 'created', object_id: dto.id, details });
+    });
     return this.get(actor, dto.id);
   }
 
@@ -78,6 +82,7 @@ export class ConnectorsService {
       if (!current) throw DomainError.notFound('connector', id);
       const profile = mergeProfile(current.profile, dto.profile);
       await this.repository.updateSettings(manager, actor.merchantId, id, dto.enabled ?? current.enabled, profile, now);
+      await this.audit.record(manager, actor, { kind: 'connector', action: 'updated', object_id: id, details: changedFields(dto) });
     });
     return this.get(actor, id);
   }
@@ -88,6 +93,12 @@ export class ConnectorsService {
     await this.db.transaction(async (manager) => {
       if (!(await this.repository.lock(manager, actor.merchantId, id, now))) throw DomainError.notFound('connector', id);
       await this.repository.setOutage(manager, actor.merchantId, id, { until, mode: dto.mode ?? 'http_5xx' }, now);
+      await this.audit.record(manager, actor, {
+        kind: 'connector',
+        action: 'outage_started',
+        object_id: id,
+        details: { until: until.toISOString(), mode: dto.mode ?? 'http_5xx' },
+      });
     });
     return this.get(actor, id);
   }
@@ -97,13 +108,16 @@ export class ConnectorsService {
     await this.db.transaction(async (manager) => {
       if (!(await this.repository.lock(manager, actor.merchantId, id, now))) throw DomainError.notFound('connector', id);
       await this.repository.setOutage(manager, actor.merchantId, id, null, now);
+      await this.audit.record(manager, actor, { kind: 'connector', action: 'outage_ended', object_id: id });
     });
     return this.get(actor, id);
   }
 
   async forceCircuit(actor: Actor, id: string, dto: ForceCircuitDto): Promise<ConnectorHealthView> {
     await this.find(actor.merchantId, id);
-    await this.breaker.force(actor.merchantId, id, dto.state, await this.clock.now(actor.merchantId));
+    await this.breaker.force(actor.merchantId, id, dto.state, await this.clock.now(actor.merchantId), (manager) =>
+      this.audit.record(manager, actor, { kind: 'connector', action: 'circuit_forced', object_id: id, details: { state: dto.state } }),
+    );
     return this.health(actor, id);
   }
 
@@ -148,6 +162,12 @@ export class ConnectorsService {
     });
     return [...new Set(codes.map(normalizeCurrency))];
   }
+}
+
+/** The PATCH body's given fields, for the audit entry (a connector holds no secret). */
+function changedFields(dto: UpdateConnectorDto): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+  return { changed: Object.keys(given), ...given };
 }
 
 function mergeProfile(current: ConnectorProfile, patch: ConnectorProfileDto | undefined): ConnectorProfile {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../webhooks/sql-rows';
 import { defaultRoutingConfig, RoutingConfig, RoutingRule } from './routing-config';
 
@@ -20,8 +20,8 @@ export class RoutingRepository {
     return row ? { rules: row.rules, default: row.default_order, max_attempts: Number(row.max_attempts) } : defaultRoutingConfig();
   }
 
-  async save(merchantId: string, config: RoutingConfig, now: Date): Promise<void> {
-    await this.db.query(
+  async save(manager: EntityManager, merchantId: string, config: RoutingConfig, now: Date): Promise<void> {
+    await manager.query(
       `INSERT INTO routing_configs (merchant_id, rules, default_order, max_attempts, updated_at) VALUES ($1, $2::jsonb, $3::text[], $4, $5)
        ON CONFLICT (merchant_id) DO UPDATE SET rules = EXCLUDED.rules, default_order = EXCLUDED.default_order,
          max_attempts = EXCLUDED.max_attempts, updated_at = EXCLUDED.updated_at`,

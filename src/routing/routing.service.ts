@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
@@ -22,7 +25,9 @@ export interface RoutePlan {
 @Injectable()
 export class RoutingService {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly repository: RoutingRepository,
+    private readonly audit: AuditService,
     private readonly connectors: ConnectorsService,
     private readonly clock: ClockService,
   ) {}
@@ -35,7 +40,10 @@ export class RoutingService {
     const now = await this.clock.now(actor.merchantId);
     const known = new Set((await this.connectors.forRouting(actor.merchantId, now)).map((connector) => connector.id));
     const config = toRoutingConfig(dto, known);
-    await this.repository.save(actor.merchantId, config, now);
+    await this.db.transaction(async (manager) => {
+      await this.repository.save(manager, actor.merchantId, config, now);
+      await this.audit.record(manager, actor, { kind: 'routing', action: 'updated', details: auditedRouting(config) });
+    });
     return toView(config);
   }
 
@@ -64,6 +72,11 @@ export class RoutingService {
     }
     return { decision, connectors };
   }
+}
+
+/** What the audit entry says about new routing: its shape, not a copy of every rule. */
+function auditedRouting(config: RoutingConfig): Record<string, unknown> {
+  return { rules: config.rules.length, default: config.default, max_attempts: config.max_attempts };
 }
 
 function toView(config: RoutingConfig): RoutingView {

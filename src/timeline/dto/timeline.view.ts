@@ -14,12 +14,17 @@ export class TimelineEntryView {
   @ApiPropertyOptional({ nullable: true, type: String, example: '203.0.113.7', description: 'transition: client address (null before it was recorded).' })
   ip?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'curl/8.5.0' }) user_agent?: string | null;
-  @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'event: the event id; delivery: the delivery id.' })
+  @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'event: the event id; delivery: the delivery id; attempt: the attempt id.' })
   id?: string;
   @ApiPropertyOptional({ example: 'payment.captured', description: 'event: its type.' }) event_type?: string;
   @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'delivery: the event delivered.' }) event_id?: string;
   @ApiPropertyOptional({ example: 'we_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'delivery: the endpoint.' }) endpoint_id?: string;
-  @ApiPropertyOptional({ example: 'succeeded', description: 'delivery: pending | succeeded | failed.' }) status?: string;
+  @ApiPropertyOptional({ example: 'succeeded', description: 'delivery: pending | succeeded | failed; attempt: succeeded | declined | failed.' }) status?: string;
+  @ApiPropertyOptional({ example: 'stripe_sim', description: 'attempt: the connector called.' }) connector?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'http_5xx', description: 'attempt: the technical error or decline code (null when it succeeded).' })
+  error?: string | null;
+  @ApiPropertyOptional({ example: 180, description: "attempt: the connector's simulated latency." }) latency_ms?: number;
+  @ApiPropertyOptional({ example: 'fallback', description: 'attempt: why this connector (rule, default, volume_split, fallback, forced).' }) reason?: string;
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
