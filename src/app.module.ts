@@ -17,6 +17,8 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { ReviewsModule } from './reviews/reviews.module';
+import { RiskModule } from './risk/risk.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -43,6 +45,8 @@ export class AppModule {
         MerchantsModule,
         PaymentsModule,
         RefundsModule,
+        RiskModule,
+        ReviewsModule,
         IdempotencyModule,
         RateLimitModule,
         EventsModule,

@@ -13,6 +13,8 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whd',
   request: 'req',
   auditLog: 'aud',
+  riskRule: 'rr',
+  review: 'rv',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

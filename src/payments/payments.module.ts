@@ -3,6 +3,8 @@ import { TimelineRegistryModule } from '../timeline/timeline-registry.module';
 import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { ReviewsModule } from '../reviews/reviews.module';
+import { RiskModule } from '../risk/risk.module';
 import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
 import { PaymentEntity } from './entities/payment.entity';
@@ -11,7 +13,7 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RiskModule, ReviewsModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],

@@ -22,6 +22,10 @@ import { ScheduledActionsService } from '../scheduling/scheduled-actions.service
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
 import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
+import { paymentSignals } from './payment-risk';
+import { ReviewsService } from '../reviews/reviews.service';
+import { finalOutcome } from '../risk/outcome';
+import { RiskDecision, RiskService } from '../risk/risk.service';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -66,6 +70,8 @@ export class PaymentsService {
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
     private readonly config: AppConfig,
+    private readonly risk: RiskService,
+    private readonly reviews: ReviewsService,
   ) {}
 
   /** Creates a payment and runs it through authorization (and capture, when automatic). */
@@ -74,15 +80,20 @@ export class PaymentsService {
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
     const card = this.resolveCard(dto, now);
-    const outcome = this.resolveOutcome(dto, card, now);
+    const issuer = this.resolveOutcome(dto, card, now);
     const payment = this.newPayment(actor, dto, card, now);
+    // Risk decides before the issuer is asked: a block fails the payment as fraud_detected.
+    const risk = await this.risk.assess(paymentSignals(actor, dto, payment, card, issuer), now);
+    const outcome: SimulateCreateMode = risk.blocked ? 'fraud_detected' : issuer;
+    payment.outcome = finalOutcome(risk, outcome !== 'success');
     const steps = this.runCreation(payment, dto, outcome);
     const expiry = this.expiryOf(payment);
-    // One statement (atomic on its own): the payment, its history, its expiry, its events and their deliveries.
+    // One statement (atomic on its own): the payment, its history, its expiry, its risk bookkeeping, its events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     this.scheduler.appendSchedule(statement, expiry);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, steps));
+    const riskEvents = this.appendRiskEffects(statement, payment, risk, now);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.statusEvents(payment, steps), ...riskEvents]);
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
     if (outcome === 'network_timeout') {
@@ -93,6 +104,13 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /** A failed payment counts as a decline on its card; a manual_review outcome opens a review (review.opened). */
+  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision, now: Date): DomainEvent[] {
+    if (payment.status === 'FAILED') this.risk.appendDecline(statement, payment.merchantId, risk, now);
+    if (payment.outcome?.type !== 'manual_review') return [];
+    return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
   }
 
   /**
@@ -310,6 +328,7 @@ export class PaymentsService {
       idempotencyKey: actor.idempotencyKey ?? null,
       captureBefore: null,
       cancellationReason: null,
+      outcome: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);

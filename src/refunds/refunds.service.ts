@@ -12,6 +12,7 @@ import { EventsService } from '../events/events.service';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
+import { ReviewsService } from '../reviews/reviews.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { ListRefundsQueryDto } from './dto/list-refunds.query';
 import { RefundView, toRefundView } from './dto/refund.view';
@@ -31,6 +32,7 @@ export class RefundsService {
     private readonly payments: PaymentsService,
     private readonly events: EventsService,
     private readonly clock: ClockService,
+    private readonly reviews: ReviewsService,
   ) {}
 
   /**
@@ -77,9 +79,12 @@ export class RefundsService {
   ): Promise<Outcome> {
     const paymentEvents = await this.payments.applyEvent(manager, actor, payment, event);
     const refund = await this.insertRefund(manager, actor, payment, event.amount, 'SUCCEEDED', dto);
+    // A refund settles the question a review asked: its open review (if any) closes as refunded.
+    const reviewEvents = await this.reviews.closeForRefund(manager, actor.merchantId, payment.id);
     const afterCommit = await this.events.record(manager, actor.merchantId, [
       this.refundEvent('refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
+      ...reviewEvents,
     ]);
     return { refund, afterCommit };
   }

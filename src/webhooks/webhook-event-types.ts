@@ -9,6 +9,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.canceled',
   'refund.succeeded',
   'refund.failed',
+  'review.opened',
+  'review.closed',
 ] as const;
 
 export const ALL_EVENTS = '*';
