@@ -6,7 +6,7 @@ import { DEMO_MERCHANT_ID, DemoSeed } from '../src/merchants/demo-seed';
 import { bearer, createMerchant, eventually, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-jest.setTimeout(30_000);
+jest.setTimeout(180_000); // restarts of a file-backed PGlite: slow on a loaded machine
 
 /** Embedded mode whatever the suite's mode: no DATABASE_URL, no REDIS_URL, PGlite files in `dataDir`. */
 function startEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<TestApp> {

@@ -321,21 +321,68 @@ describe('idempotency keys (e2e)', () => {
       expect(await keyRow(merchant, liveKey)).toEqual({ state: 'completed', response_status: 201 });
     });
 
-    it('honours IDEMPOTENCY_TTL', async () => {
-      const shortLived = await startTestApp({ IDEMPOTENCY_TTL: '1s' });
+    it('honours IDEMPOTENCY_TTL: replays while the key lives, runs the request anew after', async () => {
+      const shortLived = await startTestApp({ IDEMPOTENCY_TTL: '4s' });
       try {
         const key = newKey('ttl');
-        expect(shortLived.config.idempotencyTtlMs).toBe(1000);
+        expect(shortLived.config.idempotencyTtlMs).toBe(4000);
         const owner = await createMerchant(shortLived.http, 'Short TTL merchant');
+        const keyDb = shortLived.sandbox.app.get(DataSource);
+        const ttlRow = async (): Promise<{ ttl_ms: string; live: boolean }> =>
+          (await keyDb.query(
+            'SELECT extract(epoch FROM expires_at - created_at) * 1000 AS ttl_ms, expires_at > now() AS live FROM idempotency_keys WHERE merchant_id = $1 AND key = $2',
+            [owner.id, key],
+          ))[0];
         const first = await post('/v1/payments', paymentBody, key, owner, shortLived).expect(201);
+        expect(Number((await ttlRow()).ttl_ms)).toBe(4000);
+        const replay = await post('/v1/payments', paymentBody, key, owner, shortLived).expect(201);
+        // Still live after the replay answered, so it must have been a replay (the key cannot have expired before).
+        expect((await ttlRow()).live).toBe(true);
+        expect(replay.headers['idempotent-replayed']).toBe('true');
+        expect(replay.body.id).toBe(first.body.id);
         const renewed = await eventually(async () => {
           const response = await post('/v1/payments', paymentBody, key, owner, shortLived).expect(201);
           return response.headers['idempotent-replayed'] === undefined ? response : undefined;
-        }, 5_000, 100);
+        }, 20_000, 200);
         expect(renewed.body.id).not.toBe(first.body.id);
       } finally {
         await shortLived.close();
       }
+    });
+  });
+
+  describe('secret-bearing responses', () => {
+    const secretsStored = async (owner: TestMerchant): Promise<number> =>
+      (await db.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE merchant_id = $1 AND response_body::text LIKE '%whsec_%'", [owner.id]))[0].n;
+
+    it('creates a webhook endpoint once per key, never stores its secret, and replays it with secret null', async () => {
+      const key = newKey('endpoint');
+      const body = { url: 'https://hooks.example.test/idempotent' };
+      const first = await post('/v1/webhook-endpoints', body, key).expect(201);
+      expect(first.body.secret).toMatch(/^whsec_/);
+      const replay = await post('/v1/webhook-endpoints', body, key).expect(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual({ ...first.body, secret: null });
+      const [row] = await db.query('SELECT response_body FROM idempotency_keys WHERE merchant_id = $1 AND key = $2', [merchant.id, key]);
+      expect(row.response_body).toEqual({ ...first.body, secret: null });
+      expect(await secretsStored(merchant)).toBe(0);
+      const [count] = await db.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE merchant_id = $1 AND url = $2', [merchant.id, body.url]);
+      expect(count.n).toBe(1);
+    });
+
+    it('rotates a secret once per key, never stores the new secret, and replays it with secret null', async () => {
+      const created = await post('/v1/webhook-endpoints', { url: 'https://hooks.example.test/rotate' }).expect(201);
+      const key = newKey('rotate');
+      const rotated = await post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, key).expect(200);
+      expect(rotated.body.secret).toMatch(/^whsec_/);
+      expect(rotated.body.secret).not.toBe(created.body.secret);
+      const replay = await post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`, {}, key).expect(200);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual({ ...rotated.body, secret: null });
+      expect(await secretsStored(merchant)).toBe(0);
+      // Rotated once: the replay did not rotate again (the stored secret is still the one the first answer gave).
+      const [row] = await db.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [created.body.id]);
+      expect(row.secret).toBe(rotated.body.secret);
     });
   });
 });

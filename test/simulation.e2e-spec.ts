@@ -120,11 +120,13 @@ describe('failure simulation (e2e)', () => {
     });
 
     it('other requests are served while delays are waiting (no DB connection held across the wait)', async () => {
+      const SLOW_MS = 10_000;
       // More waiting requests than the pool has connections (10): if a wait held one, the fast batch would stall.
       const [{ count: before }] = await db.query('SELECT count(*)::int AS count FROM payments WHERE merchant_id = $1', [merchant.id]);
       let slowDone = 0;
+      // The delay is long (10 s) so that "the fast batch finished first" holds on a loaded machine too.
       const slow = Array.from({ length: 12 }, (_, i) =>
-        pay(i % 2 ? { simulate: 'network_timeout', simulate_delay_ms: 2000 } : { simulate_delay_ms: 2000 }).then((r) => {
+        pay(i % 2 ? { simulate: 'network_timeout', simulate_delay_ms: SLOW_MS } : { simulate_delay_ms: SLOW_MS }).then((r) => {
           slowDone++;
           return r.status;
         }),
@@ -133,11 +135,11 @@ describe('failure simulation (e2e)', () => {
       await eventually(async () => {
         const [{ count }] = await db.query('SELECT count(*)::int AS count FROM payments WHERE merchant_id = $1', [merchant.id]);
         return count >= before + 12 ? true : undefined;
-      }, 1_500);
+      }, SLOW_MS / 2);
       await Promise.all(Array.from({ length: 5 }, () => pay({}).expect(201)));
       expect(slowDone).toBe(0);
       expect((await Promise.all(slow)).sort()).toEqual([...Array(6).fill(201), ...Array(6).fill(504)]);
-    });
+    }, 60_000);
   });
 
   describe('simulate_delay_ms', () => {

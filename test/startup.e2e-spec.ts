@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppConfig } from '../src/config/app-config';
-import { BuiltProcess, ensureBuilt, freePort, spawnBuilt } from './support/built-app';
+import { BuiltProcess, ensureBuilt, freePort, onFreePort, spawnBuilt } from './support/built-app';
 import { eventually } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -42,8 +42,15 @@ describe('start-up of the built app: node dist/main.js (e2e)', () => {
     });
 
     async function startMain(port: number): Promise<{ banner: string; key: string }> {
-      running = spawnBuilt('main', { PORT: String(port), SANDBOX_DATA_DIR: dataDir, RATE_LIMIT_RPS: '0' });
-      const banner = await eventually(async () => running!.stdout().split('\n').find((line) => line.includes('Payment Sandbox listening')), 30_000);
+      const started = spawnBuilt('main', { PORT: String(port), SANDBOX_DATA_DIR: dataDir, RATE_LIMIT_RPS: '0' });
+      running = started;
+      // An early exit (e.g. EADDRINUSE: the port was taken after freePort chose it) fails at once, with its output.
+      const exitedEarly = started.exited.then((code) => {
+        throw new Error(`dist/main.js exited (${code}) before listening: ${started.stderr()}${started.stdout()}`);
+      });
+      const listening = eventually(async () => started.stdout().split('\n').find((line) => line.includes('Payment Sandbox listening')), 30_000);
+      const banner = await Promise.race([listening, exitedEarly]);
+      exitedEarly.catch(() => undefined); // it rejects later, on the stop
       const key = /demo merchant key: (sk_test_\S+)/.exec(banner)?.[1];
       expect(key).toBeDefined();
       return { banner, key: key! };
@@ -56,8 +63,8 @@ describe('start-up of the built app: node dist/main.js (e2e)', () => {
     }
 
     it('starts with no DATABASE_URL/REDIS_URL, prints one banner with the demo key, survives a restart', async () => {
-      const port = await freePort();
-      const first = await startMain(port);
+      // The restart reuses the port: only the first start may move to another one if it was taken.
+      const { port, first } = await onFreePort(async (port) => ({ port, first: await startMain(port) }));
       expect(first.banner).toContain(`http://localhost:${port}`);
       expect(first.banner).toContain(`http://localhost:${port}/docs`);
       expect(first.banner).toContain('database: embedded PGlite');

@@ -34,8 +34,6 @@ const headersOf = (headers: Record<string, unknown>) => ({
   'webhook-signature': String(headers['webhook-signature']),
 });
 
-jest.setTimeout(20_000);
-
 describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
   const prefix = uniqueRedisPrefix(mode);
   let app: TestApp;
@@ -128,6 +126,15 @@ describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
     expect(total).toBe(19);
 
     await eventually(async () => (receiver.at(hook.path).length >= total ? true : undefined));
+    // Quiet: every delivery is recorded as settled with one attempt, so nothing more can be on its way.
+    await eventually(async () => {
+      for (const eventId of recorded.keys()) {
+        const deliveries = await deliveriesOf(eventId);
+        if (deliveries.length !== 1 || deliveries[0].status !== 'succeeded') return undefined;
+        expect(deliveries[0].attempts).toHaveLength(1);
+      }
+      return true;
+    });
     const requests = receiver.at(hook.path);
     expect(requests).toHaveLength(total); // exactly once each in a fault-free run
     expect(receiver.uniqueIds(hook.path)).toEqual(new Set(recorded.keys()));
@@ -202,8 +209,9 @@ describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
     const gaps = [requests[1].receivedAt - requests[0].receivedAt, requests[2].receivedAt - requests[1].receivedAt];
     expect(gaps[0]).toBeGreaterThanOrEqual(45); // schedule 50ms, 100ms
     expect(gaps[1]).toBeGreaterThanOrEqual(95);
-    expect(gaps[0]).toBeLessThan(2_000);
-    expect(gaps[1]).toBeLessThan(2_000);
+    // Upper bounds only against a lost retry (the next would be the sweeper's); generous for a loaded machine.
+    expect(gaps[0]).toBeLessThan(10_000);
+    expect(gaps[1]).toBeLessThan(10_000);
     expect(delivery).toMatchObject({ object: 'webhook_delivery', event_id: event.id, endpoint_id: hook.id, next_attempt_at: null });
     expect(delivery.attempts.map((a) => [a.attempt, a.response_status])).toEqual([[1, 500], [2, 500], [3, 200]]);
     for (const attempt of delivery.attempts) {
@@ -247,8 +255,11 @@ describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
     const stranger = await createMerchant(app.http, 'Stranger');
     await app.http.get(`/v1/events/${event.id}/deliveries`).set(bearer(stranger)).expect(404);
     await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(stranger)).send({}).expect(404);
-    await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ endpoint_id: 'we_nope' }).expect(404);
-    await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ bogus: 1 }).expect(400);
+    const unknownEndpoint = await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ endpoint_id: 'we_nope' }).expect(404);
+    expect(unknownEndpoint.body.error).toMatchObject({ code: 'resource_missing', param: 'endpoint_id' });
+    const bogus = await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ bogus: 1 }).expect(400);
+    expect(bogus.body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unknown', param: 'bogus' });
+    expect((await deliveriesOf(event.id)).map((d) => d.endpoint_id).sort()).toEqual([first.id, late.id].sort());
     await app.http.delete('/v1/merchants/me').set(bearer(stranger)).expect(204);
   });
 
@@ -264,7 +275,9 @@ describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
     const next = await pay();
     const [nextEvent] = (await eventsOfPayment(next.id)).filter((e) => e.type === 'payment.captured');
     expect(await deliveriesOf(nextEvent.id)).toEqual([]);
-    await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ endpoint_id: hook.id }).expect(409);
+    const refused = await app.http.post(`/v1/events/${event.id}/resend`).set(bearer(merchant)).send({ endpoint_id: hook.id }).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'webhook_endpoint_disabled', param: 'endpoint_id' });
+    expect((await deliveriesOf(event.id)).map((d) => d.attempts.length)).toEqual([1]);
   });
 
   it('records a timeout (no status, an error) and a redirect (3xx, not followed) as failed attempts', async () => {
@@ -331,6 +344,7 @@ describe.each(DELIVERY_MODES)('webhook delivery (%s)', (mode) => {
     }
     samples.sort((a, b) => a - b);
     console.log(`[${mode}] request start → webhook received, ms: p50=${samples[4]} max=${samples[9]} all=${samples.join(',')}`);
-    expect(samples[4]).toBeLessThan(1_000);
+    // A generous deadline (this machine is shared); that delivery starts at commit is proven by webhooks-at-commit.e2e-spec.ts.
+    expect(samples[4]).toBeLessThan(5_000);
   });
 });

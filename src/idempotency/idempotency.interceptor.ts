@@ -9,6 +9,7 @@ import { ErrorCode } from '../common/errors/error-codes';
 import { toErrorResponse } from '../common/errors/error-response';
 import { IdempotencyClaim, IdempotencyService } from './idempotency.service';
 import { hashBody, RequestFingerprint } from './request-fingerprint';
+import { REDACT_ON_REPLAY_KEY, redactFields } from './redact-on-replay.decorator';
 import { SKIP_IDEMPOTENCY_KEY } from './skip-idempotency.decorator';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -60,9 +61,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return of(result.body);
     }
     request.actor.idempotencyKey = `${key}#${result.claim.claimId}`;
+    const redacted = this.redactedFields(context);
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
-        await this.store(result.claim, reply.statusCode, body);
+        await this.store(result.claim, reply.statusCode, redactFields(body, redacted));
         return body;
       }),
       catchError((error: unknown) => from(this.settleError(result.claim, error, String(request.id))).pipe(mergeMap(() => throwError(() => error)))),
@@ -71,6 +73,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private isSkipped(context: ExecutionContext): boolean {
     return this.reflector.getAllAndOverride<boolean | undefined>(SKIP_IDEMPOTENCY_KEY, [context.getHandler(), context.getClass()]) === true;
+  }
+
+  private redactedFields(context: ExecutionContext): string[] {
+    return this.reflector.getAllAndOverride<string[] | undefined>(REDACT_ON_REPLAY_KEY, [context.getHandler(), context.getClass()]) ?? [];
   }
 
   private async settleError(claim: IdempotencyClaim, error: unknown, requestId: string): Promise<void> {

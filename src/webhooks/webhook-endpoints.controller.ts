@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Actor } from '../common/actor';
+import { RedactOnReplay } from '../idempotency/redact-on-replay.decorator';
 import { ListQueryDto } from '../common/pagination';
 import { CreateWebhookEndpointDto } from './dto/create-webhook-endpoint.dto';
 import { UpdateWebhookEndpointDto } from './dto/update-webhook-endpoint.dto';
@@ -15,6 +16,7 @@ export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @Post()
+  @RedactOnReplay('secret') // the secret is never stored for replays: a replay answers secret: null
   @ApiOperation({ summary: 'Register an endpoint; the signing secret is in this response (and rotate-secret) only' })
   @ApiCreatedResponse({ type: WebhookEndpointView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointView> {
@@ -50,6 +52,7 @@ export class WebhookEndpointsController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @RedactOnReplay('secret')
   @ApiOperation({ summary: 'Issue a new signing secret; the old one keeps signing (second v1 entry) for 24 h' })
   @ApiOkResponse({ type: WebhookEndpointView })
   rotateSecret(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<WebhookEndpointView> {

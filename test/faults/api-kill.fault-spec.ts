@@ -1,6 +1,7 @@
-import { createMerchant, FaultCluster, FaultMerchant, paymentBody, report, SandboxProcess } from './support/cluster';
-import { call, NoAnswerError, runPool } from './support/http-client';
+import { createMerchant, FaultCluster, paymentBody, report, SandboxProcess } from './support/cluster';
+import { call, runPool } from './support/http-client';
 import { waitFor } from './support/processes';
+import { countBy, retryUntilAnswered } from './support/retrying-client';
 
 jest.setTimeout(120_000);
 
@@ -16,17 +17,6 @@ const KEY_DEADLINE_MS = 60_000;
 const COMMIT_TO_RESPONSE_MS = 300;
 // A claim left in flight by the killed process is taken over after this (default 60 s).
 const API_ENV = { IDEMPOTENCY_LOCK_TIMEOUT: '2s' };
-
-interface KeyResult {
-  key: string;
-  status: number;
-  paymentId?: string;
-  tries: number;
-  noAnswers: number;
-  inUse: number;
-  unavailable: number;
-  answeredAt: number;
-}
 
 /**
  * Issue 7 scenario 4: the API is SIGKILLed under load while clients create payments with an
@@ -54,7 +44,17 @@ describe('API killed under load, clients retry with the same Idempotency-Key', (
     const keyOf = (i: number) => `fault-key-${runId}-${i}`;
 
     let answered = 0;
-    const createUntilAnswered = (i: number) => retryUntilAnswered(baseUrl, merchant, keyOf(i), i, () => answered++);
+    const createUntilAnswered = (i: number) =>
+      retryUntilAnswered({
+        baseUrl,
+        apiKey: merchant.key,
+        path: '/v1/payments',
+        body: killBody(i),
+        idempotencyKey: keyOf(i),
+        deadlineMs: KEY_DEADLINE_MS,
+        pauseMs: RETRY_PAUSE_MS,
+        onAnswer: () => answered++,
+      });
     const clients = runPool(KEYS, CONCURRENCY, createUntilAnswered);
 
     await waitFor('load before the kill', () => (answered >= KILL_AFTER ? true : undefined), 60_000, 2);
@@ -98,8 +98,8 @@ describe('API killed under load, clients retry with the same Idempotency-Key', (
       payments: total,
       keys_with_one_payment: rows.filter((row) => row.payments === 1).length,
       keys_with_several_payments: rows.filter((row) => row.payments > 1).length,
-      answer_matches_stored: results.filter((r) => byKey.get(r.key)?.ids[0] === r.paymentId).length,
-      replays_same_payment: replays.filter((replay, i) => replay.status === 201 && replay.replayed && replay.id === results[i].paymentId).length,
+      answer_matches_stored: results.filter((r) => byKey.get(r.key)?.ids[0] === r.id).length,
+      replays_same_payment: replays.filter((replay, i) => replay.status === 201 && replay.replayed && replay.id === results[i].id).length,
       max_tries: Math.max(...results.map((r) => r.tries)),
       seconds: (Date.now() - started) / 1000,
     };
@@ -115,43 +115,6 @@ describe('API killed under load, clients retry with the same Idempotency-Key', (
   });
 });
 
-/** A well-behaved client: same key, same body, until the API answers with something final. */
-async function retryUntilAnswered(baseUrl: string, merchant: FaultMerchant, key: string, index: number, onAnswer: () => void): Promise<KeyResult> {
-  const result: KeyResult = { key, status: 0, tries: 0, noAnswers: 0, inUse: 0, unavailable: 0, answeredAt: 0 };
-  const deadline = Date.now() + KEY_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    result.tries++;
-    try {
-      const response = await call<{ id?: string; error?: { code?: string } }>(baseUrl, 'POST', '/v1/payments', {
-        key: merchant.key,
-        body: killBody(index),
-        headers: { 'idempotency-key': key },
-        timeoutMs: 10_000,
-      });
-      if (response.status === 409 && response.body.error?.code === 'idempotency_key_in_use') {
-        result.inUse++;
-      } else if (response.status === 503) {
-        result.unavailable++; // retryable by contract; counted in the summary
-      } else {
-        Object.assign(result, { status: response.status, paymentId: response.body.id, answeredAt: Date.now() });
-        onAnswer();
-        return result;
-      }
-    } catch (error) {
-      if (!(error instanceof NoAnswerError)) throw error;
-      result.noAnswers++;
-    }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-  }
-  return result;
-}
-
 function killBody(index: number) {
   return { ...paymentBody(index), simulate_delay_ms: COMMIT_TO_RESPONSE_MS };
-}
-
-function countBy(values: number[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
 }

@@ -166,6 +166,49 @@ function omit(value: object, key: string): object {
   return copy;
 }
 
+/**
+ * A value no validator for `schema` may accept. Never null (an optional field accepts it) and no
+ * number-like strings (nothing is coerced: enableImplicitConversion is off, but be safe).
+ */
+function surelyWrong(schema: Schema): fc.Arbitrary<unknown> {
+  const structured = fc.constantFrom<unknown>({ nested: 1 }, [1, 2]);
+  if (schema.enum) return fc.constantFrom<unknown>('not-a-member', 12345, true).filter((value) => !schema.enum!.includes(value));
+  switch (schema.type) {
+    case 'string':
+      return fc.oneof(fc.integer(), fc.boolean(), structured);
+    case 'number':
+    case 'integer':
+      return fc.oneof(fc.string({ maxLength: 6 }).map((text) => `x${text}`), fc.boolean(), structured);
+    case 'boolean':
+      return fc.oneof(fc.constant('yes?'), fc.integer({ min: 2 }), structured);
+    case 'array':
+      return fc.oneof(fc.constant('not-an-array'), fc.integer());
+    default:
+      return fc.oneof(fc.constant('not-an-object'), fc.integer(), fc.boolean());
+  }
+}
+
+interface Mutation {
+  field: string;
+  value: unknown;
+  code: 'parameter_invalid' | 'parameter_unknown';
+}
+
+/** A valid body broken in exactly one known top-level field: a wrong value, or a field the schema does not have. */
+function mutationArbitrary(schema: Schema, document: OpenApiDocument): fc.Arbitrary<Mutation> {
+  const properties = schema.properties ?? {};
+  const fields = Object.keys(properties);
+  const unknown = fc
+    .constantFrom('status', 'merchant_id', 'id', 'amount_refunded', 'secret', 'zz_unknown')
+    .filter((field) => !fields.includes(field))
+    .map((field): Mutation => ({ field, value: 1, code: 'parameter_unknown' }));
+  if (fields.length === 0) return unknown;
+  const wrong = fc
+    .constantFrom(...fields)
+    .chain((field) => surelyWrong(resolve(properties[field], document)).map((value): Mutation => ({ field, value, code: 'parameter_invalid' })));
+  return fc.oneof({ weight: 3, arbitrary: wrong }, { weight: 1, arbitrary: unknown });
+}
+
 /** Request body arbitraries for a route: the schema-derived object, or not an object at all. */
 function bodyArbitrary(route: Route, document: OpenApiDocument): fc.Arbitrary<unknown> {
   const object = route.schema ? valueFor(route.schema, document, 'body', 0) : fc.constant({});
@@ -381,6 +424,10 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
   }
 
   async function send(route: Route, body: string | Buffer, contentType = 'application/json', key?: string): Promise<string[]> {
+    return (await sendFull(route, body, contentType, key)).problems;
+  }
+
+  async function sendFull(route: Route, body: string | Buffer, contentType = 'application/json', key?: string): Promise<{ response: Response; problems: string[] }> {
     const path = route.path.includes('{') ? route.path.replace(/\{[^}]+\}/g, await PATH_IDS[route.path]()) : route.path;
     const before = await counts();
     let request = app.http[route.method](path).set(bearer(merchant)).set('Content-Type', contentType);
@@ -388,7 +435,7 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     const response = await request.send(body);
     sent += 1;
     const after = await counts();
-    return check(response, before, after);
+    return { response, problems: check(response, before, after) };
   }
 
   it('every POST/PATCH route with a path parameter has an id factory and every route has a base body or no schema', () => {
@@ -412,6 +459,32 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
       );
     }
     console.log(JSON.stringify({ scenario: 'input-fuzz/generated', routes: Object.keys(perRoute).length, requests: sent, status_histogram: histogram, ms: Date.now() - started }));
+  }, 120_000);
+
+  it(`a body invalid in one known field is never accepted, and the error names that field (${RUNS_PER_ROUTE} per route)`, async () => {
+    const started = Date.now();
+    const perRoute: Record<string, number> = {};
+    for (const route of routes()) {
+      if (!route.schema) continue;
+      const schema = resolve(route.schema, document);
+      const base = BASE_BODIES[route.path] ?? {};
+      await fc.assert(
+        fc.asyncProperty(mutationArbitrary(schema, document), async ({ field, value, code }) => {
+          const body = { ...base, [field]: value };
+          const { response, problems } = await sendFull(route, JSON.stringify(body));
+          perRoute[route.key] = (perRoute[route.key] ?? 0) + 1;
+          const error = (response.body as { error?: { code?: string; param?: string } })?.error;
+          const namesField = error?.param === field || String(error?.param).startsWith(`${field}.`);
+          if (response.status !== 400 || error?.code !== code || !namesField) {
+            problems.push(`want 400 ${code} naming ${field}, got ${response.status} ${JSON.stringify(error)}`);
+          }
+          if (problems.length) throw new Error(`${route.key} ${JSON.stringify(body).slice(0, 300)}: ${problems.join('; ')}`);
+        }),
+        { numRuns: RUNS_PER_ROUTE },
+      );
+    }
+    expect(Object.keys(perRoute).length).toBeGreaterThan(0);
+    console.log(JSON.stringify({ scenario: 'input-fuzz/one-bad-field', routes: perRoute, ms: Date.now() - started }));
   }, 120_000);
 
   it('hand-picked nasties on every POST/PATCH route', async () => {

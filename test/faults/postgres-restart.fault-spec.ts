@@ -4,6 +4,9 @@ import { waitFor } from './support/processes';
 
 jest.setTimeout(120_000);
 
+/** The app's Postgres connect timeout (src/database/data-source-options.ts) is 5 s: a 503 must not take much longer. */
+const SLOWEST_503_BOUND_MS = 10_000;
+
 const CONCURRENCY = 8;
 /** Longer than the pool's 5 s connect timeout: an answer must come before it, a hang fails the test. */
 const CLIENT_TIMEOUT_MS = 10_000;
@@ -142,6 +145,8 @@ describe('Postgres restarted under load', () => {
     expect(unexpected.map((o) => `${o.phase} ${o.status} ${o.raw ?? ''}`)).toEqual([]);
     expect(badBodies.map((o) => o.raw)).toEqual([]);
     expect(outcomes.some((o) => o.phase === 'outage' && o.status === 503)).toBe(true);
+    // "Quickly": a 503 comes within the bounded connect timeout (5 s) plus slack for this machine, not after a hang.
+    expect(summary.slowest_503_ms).toBeLessThan(SLOWEST_503_BOUND_MS);
     expect(summary.acknowledged_missing).toBe(0);
     expect(summary.partial_payments).toBe(0);
     expect(summary.unique).toBe(counts.events);

@@ -10,8 +10,13 @@ const SCHEDULE = ['100ms', '200ms'];
 const ATTEMPTS = SCHEDULE.length + 1;
 const PAYMENTS = 5; // 3 events each, 6 endpoints each: 90 deliveries
 const HUGE_BODY_BYTES = 5 * 1024 * 1024;
-/** A healthy endpoint's delivery may wait for at most about one slow attempt to free a slot. */
-const HEALTHY_MAX_LATENCY_MS = 3 * TIMEOUT_MS;
+/** The slow receiver would answer after this: an attempt cut by the timeout ends long before. */
+const SLOW_RECEIVER_MS = 20 * TIMEOUT_MS;
+/**
+ * A generous deadline (a loaded machine), still far below what a healthy delivery queued behind the
+ * bad endpoints' retries would take: 5 endpoints x 15 deliveries x 3 attempts, 1 s each for the slow one.
+ */
+const HEALTHY_MAX_LATENCY_MS = 10 * TIMEOUT_MS;
 const WORKER_ENV = { WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS), WEBHOOK_RETRY_SCHEDULE: SCHEDULE.join(',') };
 
 const status =
@@ -63,7 +68,7 @@ describe('receiver misbehaves', () => {
     const started = Date.now();
     const receiver = cluster.receiver;
     receiver
-      .on('/slow', delayed(3 * TIMEOUT_MS))
+      .on('/slow', delayed(SLOW_RECEIVER_MS))
       .on('/reset', reset)
       .on('/redirect', status(302, { location: receiver.url('/redirect-target') }))
       .on('/gone', status(410))
@@ -128,14 +133,20 @@ describe('receiver misbehaves', () => {
     };
     report(summary);
 
-    // Slow: each attempt cut at the timeout, no status, a clear error.
+    // Every endpoint got a delivery of every event (the 410 one: until it was disabled), so `every` below is not vacuous.
+    for (const path of ['/slow', '/reset', '/redirect', '/huge', '/healthy']) expect({ path, deliveries: of(path).length }).toEqual({ path, deliveries: events.length });
+    expect(of('/gone').length).toBeGreaterThan(0);
+    expect(events).toHaveLength(counts.events);
+    // Slow: each attempt cut at the timeout (long before the receiver would answer), no status, a clear error.
+    expect(attemptsOf('/slow')).toHaveLength(events.length * ATTEMPTS);
     expect(of('/slow').every((d) => d.status === 'failed' && d.attempt_count === ATTEMPTS)).toBe(true);
     for (const attempt of attemptsOf('/slow')) {
       expect(attempt).toMatchObject({ response_status: null, error: `timed out after ${TIMEOUT_MS} ms` });
       expect(attempt.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(attempt.duration_ms).toBeLessThan(TIMEOUT_MS + 1_000);
+      expect(attempt.duration_ms).toBeLessThan(SLOW_RECEIVER_MS / 2);
     }
     // Reset: no status, the socket error.
+    expect(attemptsOf('/reset')).toHaveLength(events.length * ATTEMPTS);
     expect(of('/reset').every((d) => d.status === 'failed' && d.attempt_count === ATTEMPTS)).toBe(true);
     for (const attempt of attemptsOf('/reset')) {
       expect(attempt.response_status).toBeNull();
@@ -143,6 +154,7 @@ describe('receiver misbehaves', () => {
     }
     // 3xx: a failure with its status, never followed.
     expect(of('/redirect').every((d) => d.status === 'failed' && d.attempt_count === ATTEMPTS)).toBe(true);
+    expect(attemptsOf('/redirect')).toHaveLength(events.length * ATTEMPTS);
     expect(attemptsOf('/redirect').every((a) => a.response_status === 302 && a.response_body === 'status 302')).toBe(true);
     expect(summary.redirect_followed).toBe(0);
     // 410: no retry, endpoint disabled, nothing more sent to it.
@@ -152,7 +164,10 @@ describe('receiver misbehaves', () => {
     expect(summary.gone_endpoint_status).toBe('disabled');
     expect(summary.gone_hits_after_disable).toBe(0);
     // Huge body: a success; only the first 1 KB is kept.
-    expect(of('/huge').every((d) => d.status === 'succeeded' && d.attempt_count === 1)).toBe(true);
+    // Succeeded, and on its first attempt unless that attempt ran out of time: a 5 MB answer in a 1 s
+    // timeout can, on a loaded machine (seen once at load 15); any other failure is a real one.
+    expect(of('/huge').every((d) => d.status === 'succeeded' && d.attempts[d.attempts.length - 1].response_status === 200)).toBe(true);
+    expect(attemptsOf('/huge').filter((a) => a.response_status !== 200 && a.error !== `timed out after ${TIMEOUT_MS} ms`)).toEqual([]);
     expect(summary.huge_max_stored_body).toBeGreaterThan(0);
     expect(summary.huge_max_stored_body).toBeLessThanOrEqual(1024);
     // Healthy: everything, once, promptly, while the others misbehaved.

@@ -8,7 +8,10 @@ jest.setTimeout(120_000);
 const PAYMENTS_BEFORE_KILL = 90; // 3 events each (created, authorized, captured): 270 deliveries queued
 const PAYMENTS_WHILE_DOWN = 20;
 const CONCURRENCY = 50;
-const WORKER_ENV = { WEBHOOK_CONCURRENCY: String(CONCURRENCY), WEBHOOK_JOB_LOCK_MS: '1000', WEBHOOK_TIMEOUT_MS: '2000' };
+// A long timeout: requests held at the kill must not time out (and be rescheduled minutes later) if the kill is slow.
+const WORKER_ENV = { WEBHOOK_CONCURRENCY: String(CONCURRENCY), WEBHOOK_JOB_LOCK_MS: '1000', WEBHOOK_TIMEOUT_MS: '20000' };
+/** The receiver answers this many requests, then holds every further one until the kill. */
+const ANSWERED_BEFORE_KILL = 70;
 const PATH = '/worker-kill';
 
 /**
@@ -30,7 +33,15 @@ describe('worker killed mid-delivery', () => {
 
   it('delivers every event after a SIGKILL and restart; duplicates only for the killed jobs', async () => {
     const started = Date.now();
-    cluster.receiver.on(PATH, delayed(150));
+    // Deterministic, whatever this machine's speed: after ANSWERED_BEFORE_KILL answers the receiver holds
+    // every request, so the worker can record no more and at least 270 - 70 deliveries are pending at the kill.
+    let answered = 0;
+    let holding = true;
+    const answer = delayed(150);
+    cluster.receiver.on(PATH, (req, res, hit) => {
+      if (holding && ++answered > ANSWERED_BEFORE_KILL) return; // held: the dead worker never gets the answer
+      answer(req, res, hit);
+    });
     const api = await cluster.startApi('api');
     const merchant = await createMerchant(api.baseUrl, 'worker kill');
     await createEndpoint(api.baseUrl, merchant, cluster.receiver.url(PATH));
@@ -41,8 +52,9 @@ describe('worker killed mid-delivery', () => {
     const queued = await outboxCounts(cluster.postgres, merchant.id);
 
     let worker: SandboxProcess = await cluster.startWorker({ env: WORKER_ENV });
-    await waitFor('the worker to be mid-burst', () => (cluster.receiver.at(PATH).length >= 70 ? true : undefined), 30_000, 5);
+    await waitFor('the worker to be mid-burst', () => (cluster.receiver.at(PATH).length > ANSWERED_BEFORE_KILL ? true : undefined), 60_000, 5);
     await cluster.kill(worker);
+    holding = false;
     const seenAtKill = cluster.receiver.uniqueIds(PATH);
     const atKill = await outboxCounts(cluster.postgres, merchant.id);
     const recorded = new Set(
@@ -95,7 +107,7 @@ describe('worker killed mid-delivery', () => {
       seconds: (Date.now() - started) / 1000,
     };
     report(summary);
-    expect(summary.pending_at_kill).toBeGreaterThanOrEqual(150);
+    expect(summary.pending_at_kill).toBeGreaterThanOrEqual(queued.deliveries - ANSWERED_BEFORE_KILL);
     expect(summary.unique).toBe(final.events);
     expect(summary.duplicates).toBeLessThanOrEqual(summary.killed_jobs);
     expect(summary.duplicates_outside_killed_jobs).toBe(0);

@@ -32,6 +32,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+const PORT_TAKEN = /EADDRINUSE|address already in use|could not bind/i;
+
+/**
+ * Starts something on a port that was free a moment ago. freePort() only finds a port; another
+ * process (other runs share this machine) may bind it before our child does. When `start` fails
+ * because the port is taken, it is tried again on a fresh port.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= attempts || !PORT_TAKEN.test(error instanceof Error ? error.message : String(error))) throw error;
+    }
+  }
+}
+
 export interface BuiltProcess {
   child: ChildProcess;
   stdout(): string;

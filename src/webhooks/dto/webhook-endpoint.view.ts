@@ -11,10 +11,14 @@ export class WebhookEndpointView {
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) updated_at: string;
   @ApiPropertyOptional({
+    nullable: true,
+    type: String,
     example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    description: 'The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one).',
+    description:
+      'The signing secret. Only in the responses of create and rotate-secret: store it then (rotate to get a new one). ' +
+      'null in an idempotent replay (`Idempotent-Replayed: true`): secrets are never kept for replays.',
   })
-  secret?: string;
+  secret?: string | null;
   @ApiPropertyOptional({
     nullable: true,
     type: String,

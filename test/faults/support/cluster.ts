@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
-import { ensureBuilt, freePort } from '../../support/built-app';
+import { ensureBuilt, onFreePort } from '../../support/built-app';
 import { FaultReceiver } from './fault-receiver';
 import { call, CallOptions, JsonObject } from './http-client';
-import { killProcess, spawnTracked, stopAllTracked, stopProcess, TrackedProcess, waitFor } from './processes';
+import { GiveUp, killProcess, spawnTracked, stopAllTracked, stopProcess, TrackedProcess, waitFor } from './processes';
 import { ThrowawayPostgres } from './throwaway-postgres';
 import { ThrowawayRedis } from './throwaway-redis';
 
@@ -81,9 +81,15 @@ export class FaultCluster {
     };
   }
 
-  /** `node dist/main.js` with PROCESS_ROLE=api|all; resolves once /health/ready answers 200. */
+  /**
+   * `node dist/main.js` with PROCESS_ROLE=api|all; resolves once /health/ready answers 200. Without
+   * options.port: a free port, another one if something else bound it first (EADDRINUSE).
+   */
   async startApi(role: ApiRole = 'api', options: StartOptions = {}): Promise<SandboxProcess> {
-    const port = options.port ?? (await freePort());
+    return options.port !== undefined ? this.startApiOn(options.port, role, options) : onFreePort((port) => this.startApiOn(port, role, options));
+  }
+
+  private async startApiOn(port: number, role: ApiRole, options: StartOptions): Promise<SandboxProcess> {
     const name = options.name ?? `${role}:${port}`;
     const env = { ...this.baseEnv(), RUN_MIGRATIONS: 'true', PROCESS_ROLE: role, PORT: String(port), ...options.env };
     const tracked = spawnNode(name, 'main', env);
@@ -91,7 +97,7 @@ export class FaultCluster {
     await waitFor(
       `${name} ready`,
       async () => {
-        if (!tracked.isRunning()) throw new Error(`${name} exited:\n${tracked.output()}`);
+        if (!tracked.isRunning()) throw new GiveUp(`${name} exited:\n${tracked.output()}`);
         const ready = await call(api.baseUrl, 'GET', '/health/ready', { timeoutMs: 2_000 }).catch(() => undefined);
         return ready?.status === 200 ? true : undefined;
       },
@@ -113,7 +119,7 @@ export class FaultCluster {
     await waitFor(
       `${name} started`,
       () => {
-        if (!tracked.isRunning()) throw new Error(`${name} exited:\n${tracked.output()}`);
+        if (!tracked.isRunning()) throw new GiveUp(`${name} exited:\n${tracked.output()}`);
         return tracked.output().includes('Webhook worker started') ? true : undefined;
       },
       START_TIMEOUT_MS,

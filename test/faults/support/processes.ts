@@ -80,6 +80,9 @@ export async function stopAllTracked(deadlineMs = 5_000): Promise<void> {
   await Promise.all([...tracked].map((target) => stopProcess(target, deadlineMs)));
 }
 
+/** Thrown by a waitFor check when waiting longer cannot help (the process exited): waitFor rethrows it at once. */
+export class GiveUp extends Error {}
+
 /** Polls until `check` returns a value (not undefined) or the deadline passes (then throws with `what`). */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -89,6 +92,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {

@@ -1,14 +1,40 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from '../../support/built-app';
+import { onFreePort } from '../../support/built-app';
 import { onExit } from './processes';
 
 const run = promisify(execFile);
-export const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+export const PG_BIN = findPgBin();
+
+/**
+ * Where initdb and pg_ctl live: FAULTS_PG_BIN, else `pg_config --bindir`, else the newest installed
+ * cluster under /usr/lib/postgresql (Debian/Ubuntu), else the directory on PATH holding pg_ctl.
+ */
+function findPgBin(): string {
+  const hasTools = (dir: string) => existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'initdb'));
+  const candidates: Array<() => string | undefined> = [
+    () => process.env.FAULTS_PG_BIN,
+    () => execFileSync('pg_config', ['--bindir'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(),
+    () => {
+      const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+      return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find(hasTools);
+    },
+    () => dirname(execFileSync('which', ['pg_ctl'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()),
+  ];
+  for (const candidate of candidates) {
+    try {
+      const dir = candidate();
+      if (dir && hasTools(dir)) return dir;
+    } catch {
+      // not available this way: try the next
+    }
+  }
+  throw new Error('initdb/pg_ctl not found: install PostgreSQL server binaries or set FAULTS_PG_BIN');
+}
 const DATABASE = 'sandbox';
 
 interface RunAs {
@@ -45,20 +71,28 @@ export class ThrowawayPostgres {
     });
   }
 
-  static async start(): Promise<ThrowawayPostgres> {
+  /** A fresh cluster; if its port was taken between choosing and binding it, again on another port. */
+  static start(): Promise<ThrowawayPostgres> {
     const user = runAs();
-    const dir = mkdtempSync(join(tmpdir(), 'faults-pg-'));
-    if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
-    const cluster = new ThrowawayPostgres(dir, await freePort(), user);
-    await cluster.pg('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    await cluster.startServer();
-    const admin = await cluster.client('postgres');
-    try {
-      await admin.query(`CREATE DATABASE ${DATABASE}`);
-    } finally {
-      await admin.end();
-    }
-    return cluster;
+    return onFreePort(async (port) => {
+      const dir = mkdtempSync(join(tmpdir(), 'faults-pg-'));
+      if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
+      const cluster = new ThrowawayPostgres(dir, port, user);
+      try {
+        await cluster.pg('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+        await cluster.startServer();
+        const admin = await cluster.client('postgres');
+        try {
+          await admin.query(`CREATE DATABASE ${DATABASE}`);
+        } finally {
+          await admin.end();
+        }
+        return cluster;
+      } catch (error) {
+        await cluster.destroy();
+        throw error;
+      }
+    });
   }
 
   get dataDir(): string {

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { freePort } from '../../support/built-app';
-import { spawnTracked, stopProcess, TrackedProcess, waitFor } from './processes';
+import { onFreePort } from '../../support/built-app';
+import { GiveUp, spawnTracked, stopProcess, TrackedProcess, waitFor } from './processes';
 
 /**
  * A redis-server of our own on a free port (no persistence, a spawned child tracked by pid), so a
@@ -11,10 +11,18 @@ export class ThrowawayRedis {
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
-    await redis.startServer();
-    return redis;
+  /** On a free port; if it was taken between choosing and binding it, again on another. */
+  static start(): Promise<ThrowawayRedis> {
+    return onFreePort(async (port) => {
+      const redis = new ThrowawayRedis(port);
+      try {
+        await redis.startServer();
+      } catch (error) {
+        await redis.stopServer();
+        throw error;
+      }
+      return redis;
+    });
   }
 
   get url(): string {
@@ -26,7 +34,7 @@ export class ThrowawayRedis {
     const server = spawnTracked(`redis:${this.port}`, 'redis-server', args);
     this.server = server;
     await waitFor(`redis-server on ${this.port}`, async () => {
-      if (!server.isRunning()) throw new Error(`redis-server exited: ${server.output()}`);
+      if (!server.isRunning()) throw new GiveUp(`redis-server exited: ${server.output()}`);
       return (await this.command((client) => client.ping())) === 'PONG' ? true : undefined;
     });
   }

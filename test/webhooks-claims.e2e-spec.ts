@@ -1,0 +1,37 @@
+import { DeliveryService } from '../src/webhooks/delivery/delivery.service';
+import { ownDatabase, OwnDatabase } from './support/own-database';
+import { bearer, createMerchant, startTestApp, TestApp, TestMerchant } from './support/test-app';
+
+describe('claiming due deliveries (e2e)', () => {
+  let database: OwnDatabase;
+  let app: TestApp;
+  let merchant: TestMerchant;
+
+  beforeAll(async () => {
+    // Its own database: claimDue takes due deliveries of every merchant, so other spec files' pending
+    // rows in the run's shared database would be counted. API only: no poller or worker, the test claims by hand.
+    database = await ownDatabase('claims');
+    app = await startTestApp({ PROCESS_ROLE: 'api', REDIS_URL: '', ...database.env });
+    merchant = await createMerchant(app.http, 'Claims');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('concurrent claims never hand the same delivery out twice, and a lease hides it until it ends', async () => {
+    await app.http.post('/v1/webhook-endpoints').set(bearer(merchant)).send({ url: 'http://127.0.0.1:9/claims' }).expect(201);
+    for (let i = 0; i < 4; i++) await app.http.post('/v1/payments').set(bearer(merchant)).send({ amount: 100, currency: 'usd' }).expect(201);
+    const deliveries = app.sandbox.app.get(DeliveryService);
+    const batches = await Promise.all([deliveries.claimDue(5), deliveries.claimDue(5), deliveries.claimDue(5)]);
+    const claimed = batches.flat().map((claim) => claim.id);
+    expect(claimed).toHaveLength(12);
+    expect(new Set(claimed).size).toBe(12);
+    expect(await deliveries.claimDue(50)).toEqual([]); // all leased now
+    expect(await deliveries.claimOne(claimed[0])).toBeUndefined();
+    const [claim] = batches.flat();
+    expect(claim.event).toMatchObject({ id: expect.stringMatching(/^evt_/), type: expect.stringMatching(/^payment\./) });
+    expect(claim.endpoint.url).toBe('http://127.0.0.1:9/claims');
+  });
+});
