@@ -57,9 +57,10 @@ export class RiskRulesService {
   async remove(actor: Actor, id: string): Promise<DeletedRiskRuleView> {
     await this.load(actor.merchantId, await this.clock.now(actor.merchantId));
     await this.db.transaction(async (manager) => {
-      const rows: RuleRow[] = await manager.query('DELETE FROM risk_rules WHERE id = $1 AND merchant_id = $2 RETURNING *', [id, actor.merchantId]);
-      if (rows.length === 0) throw DomainError.notFound('risk rule', id);
-      await this.audit.record(manager, actor, { kind: 'rule', action: 'deleted', object_id: id, details: { action: rows[0].action, predicate: rows[0].predicate } });
+      const row = await manager.findOne(RiskRuleEntity, { where: { id, merchantId: actor.merchantId }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw DomainError.notFound('risk rule', id);
+      await manager.delete(RiskRuleEntity, { id: row.id, merchantId: actor.merchantId });
+      await this.audit.record(manager, actor, { kind: 'rule', action: 'deleted', object_id: id, details: { action: row.action, predicate: row.predicate } });
     });
     return { id, object: 'risk_rule', deleted: true };
   }
