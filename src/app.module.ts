@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
 import { TestClockModule } from './clock/test-clock.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { QueryParamsGuard } from './common/query-params.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseConnection } from './database/database-connection';
@@ -66,6 +67,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         // After ApiKeyGuard (guards run in this order): the rate limit is per authenticated API key.
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: QueryParamsGuard },
       ],
     };
   }

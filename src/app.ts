@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { corsOptions, crossOriginGuard } from './common/cors';
 import { AppModule } from './app.module';
 import { DomainError } from './common/errors/domain-error';
 import { newId } from './common/ids';
+import { parseFormBody, parseQueryString } from './common/form-body';
 import { exceedsJsonDepth, hasUnpairedSurrogate } from './common/json-body-guards';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -33,6 +35,8 @@ function createAdapter(): FastifyAdapter {
     requestIdHeader: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Bracket notation in query strings too (created[gte]=..., metadata[order_id]=7), like the form bodies.
+    routerOptions: { querystringParser: parseQueryString },
   });
   const fastify = adapter.getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -55,6 +59,19 @@ function createAdapter(): FastifyAdapter {
       }
       done(null, value);
     });
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body.toString();
+    if (text.length === 0) return done(null, undefined);
+    try {
+      const value = parseFormBody(text);
+      if (hasUnpairedSurrogate(value)) {
+        return done(new DomainError('parameter_invalid', 'The request body contains an unpaired UTF-16 surrogate, which is not valid Unicode.'), undefined);
+      }
+      done(null, value);
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('Request-Id', request.id);
@@ -80,9 +97,12 @@ export async function createSandboxApp(config: AppConfig, options: SandboxAppOpt
     });
     installHttpObservability(app, logger);
     app.useGlobalPipes(createValidationPipe());
+    const cors = corsOptions(config);
+    if (cors) app.enableCors(cors);
+    app.getHttpAdapter().getInstance().addHook('onRequest', crossOriginGuard(config));
     // No enableShutdownHooks(): main.ts closes on SIGINT/SIGTERM through close() below, which also
     // stops the embedded database after Nest (and TypeORM) are done with it.
-    mountOpenApi(app, config.publicUrl);
+    mountOpenApi(app, config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {

@@ -60,7 +60,7 @@ describe('API keys and authentication (e2e)', () => {
       expect(second.body.id).not.toBe(first.body.id);
       expect(second.headers['idempotent-replayed']).toBeUndefined();
       const stored: unknown[] = await db.query(
-        "SELECT 1 FROM idempotency_keys WHERE merchant_id = $1 AND response_body::text LIKE '%' || $2 || '%'",
+        "SELECT 1 FROM idempotency_keys WHERE merchant_id = $1 AND coalesce(response_text, response_body::text) LIKE '%' || $2 || '%'",
         [merchant.id, first.body.secret],
       );
       expect(stored).toHaveLength(0);

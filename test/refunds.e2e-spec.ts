@@ -89,6 +89,7 @@ describe('refunds (e2e)', () => {
         status: 'SUCCEEDED',
         reason: 'requested_by_customer',
         failure_code: null,
+        failure_message: null,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       });
       const after = await getPayment(paid.id);

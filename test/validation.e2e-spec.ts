@@ -235,12 +235,12 @@ describe('request validation (e2e)', () => {
       expectStandardError(response, 'unsupported_media_type');
     });
 
-    it('a form-encoded body is 415 as well', async () => {
+    it('a multipart body is 415 as well (form-encoded bodies are accepted: see stripe-habits.e2e-spec.ts)', async () => {
       const response = await app.http
         .post('/v1/payments')
         .set(bearer(merchant))
-        .type('form')
-        .send({ amount: '100', currency: 'usd' })
+        .field('amount', '100')
+        .field('currency', 'usd')
         .expect(415);
       expectStandardError(response, 'unsupported_media_type');
     });

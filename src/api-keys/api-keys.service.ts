@@ -6,7 +6,7 @@ import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { ListQueryDto, ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListQueryDto, ListResponse, toList } from '../common/pagination';
 import { API_KEY_PREFIX, generateSecret, hashesMatch, hashSecret } from './api-key-secret';
 import { ApiKeyView, toApiKeyView } from './dto/api-key.view';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -66,7 +66,11 @@ export class ApiKeysService {
 
   async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<ApiKeyView>> {
     const rows = await this.keys.find({
-      where: { merchantId: actor.merchantId, ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}) },
+      where: {
+        merchantId: actor.merchantId,
+        ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+        ...createdWithin(query.created),
+      },
       order: { id: 'DESC' },
       take: query.limit + 1,
     });

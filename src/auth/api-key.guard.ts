@@ -26,11 +26,33 @@ export function requestOrigin(request: RequestWithHeaders): { requestId: string;
   };
 }
 
-function bearerToken(request: RequestWithHeaders): string | undefined {
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * The key from `Authorization: Bearer <key>` or HTTP Basic with the key as user name and an
+ * empty password (`curl -u sk_test_...:`). A Basic header that is not base64 `user:password` is
+ * refused with a message saying so rather than treated as a missing key.
+ */
+function presentedKey(request: RequestWithHeaders): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic(?:\s+(\S*))?\s*$/i.exec(header);
+  return basic ? basicUser(basic[1] ?? '') : undefined;
+}
+
+function basicUser(encoded: string): string {
+  const decoded = BASE64.test(encoded) && encoded.length % 4 === 0 ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const separator = decoded.indexOf(':');
+  const user = separator > 0 ? decoded.slice(0, separator) : '';
+  if (!user) {
+    throw new DomainError(
+      'api_key_invalid',
+      'The Basic Authorization header is not base64 of "<api key>:" (the key as user name, empty password), e.g. curl -u sk_test_...:',
+    );
+  }
+  return user;
 }
 
 function queryToken(query: unknown): string | undefined {
@@ -67,16 +89,19 @@ export class ApiKeyGuard implements CanActivate {
 
   /** The API key behind the Authorization header or, on routes that allow it, a `?token=` stream token. */
   private async authenticate(request: RequestWithHeaders, allowStreamToken: boolean) {
-    const token = bearerToken(request);
+    const token = presentedKey(request);
     if (token) return this.apiKeys.authenticate(token);
     const streamToken = allowStreamToken ? queryToken(request.query) : undefined;
     if (streamToken) return this.streamTokens.authenticate(streamToken);
-    throw new DomainError('api_key_missing', 'No API key provided. Send Authorization: Bearer sk_test_...');
+    throw new DomainError(
+      'api_key_missing',
+      'No API key provided. Send Authorization: Bearer sk_test_... (or HTTP Basic with the key as user name: curl -u sk_test_...:).',
+    );
   }
 
   private checkAdmin(request: RequestWithHeaders): boolean {
     if (!this.adminKeyHash) return true;
-    const token = bearerToken(request);
+    const token = presentedKey(request);
     if (!token || !hashesMatch(hashSecret(token), this.adminKeyHash)) {
       throw new DomainError('admin_key_invalid', 'Creating merchants requires Authorization: Bearer <ADMIN_API_KEY>.');
     }

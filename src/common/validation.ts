@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from './errors/domain-error';
+import { coerceFormNumbers, isFormBody } from './form-body';
 
 interface Leaf {
   path: string;
@@ -15,7 +16,9 @@ function firstLeaf(error: ValidationError, parent = ''): Leaf {
 
 function toDomainError(errors: ValidationError[]): DomainError {
   const { path, error } = firstLeaf(errors[0]);
-  const constraints = error.constraints ?? {};
+  // The type check explains better than "nested property must be an object" (added last by class-validator).
+  const { nestedValidation, ...typed } = error.constraints ?? {};
+  const constraints = Object.keys(typed).length > 0 ? typed : { ...(nestedValidation ? { nestedValidation } : {}) };
   if (constraints.whitelistValidation) {
     return new DomainError('parameter_unknown', `Received unknown parameter: ${path}`, path);
   }
@@ -25,12 +28,20 @@ function toDomainError(errors: ValidationError[]): DomainError {
   return new DomainError(missing ? 'parameter_missing' : 'parameter_invalid', message, path);
 }
 
+/** A form-encoded body gets its numbers from the schema first; then the same validation as JSON. */
+class FormAwareValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const input = metadata.type === 'body' && metadata.metatype && isFormBody(value) ? coerceFormNumbers(value, metadata.metatype) : value;
+    return super.transform(input, metadata);
+  }
+}
+
 /**
  * The global pipe: unknown fields are rejected (no mass assignment), nothing is coerced
  * implicitly, and the first failure becomes one error naming its dotted `param`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new FormAwareValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

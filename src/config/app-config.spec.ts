@@ -39,3 +39,32 @@ describe('AppConfig clock settings', () => {
     expect(() => AppConfig.fromEnv({ [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('AppConfig defaults that depend on the mode', () => {
+  const full = { DATABASE_URL: 'postgres://localhost/db' };
+
+  it('RATE_LIMIT_RPS: off in embedded mode, 100 with a DATABASE_URL, as set otherwise', () => {
+    expect(AppConfig.fromEnv({}).rateLimitRps).toBe(0);
+    expect(AppConfig.fromEnv(full).rateLimitRps).toBe(100);
+    expect(AppConfig.fromEnv({ ...full, RATE_LIMIT_RPS: '7' }).rateLimitRps).toBe(7);
+    expect(AppConfig.fromEnv({ RATE_LIMIT_RPS: '7' }).rateLimitRps).toBe(7);
+    expect(() => AppConfig.fromEnv({ RATE_LIMIT_RPS: 'fast' })).toThrow(/RATE_LIMIT_RPS/);
+  });
+
+  it('CORS_ORIGINS: * in embedded mode, off with a DATABASE_URL, a list when given', () => {
+    expect(AppConfig.fromEnv({}).corsOrigins).toBe('*');
+    expect(AppConfig.fromEnv(full).corsOrigins).toBeUndefined();
+    expect(AppConfig.fromEnv({ ...full, CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(AppConfig.fromEnv({ ...full, CORS_ORIGINS: 'https://a.example.com,http://localhost:3000' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:3000',
+    ]);
+  });
+
+  it.each(['a.example.com', 'https://a.example.com/', 'https://a.example.com,', 'ftp://x', '*,https://a.example.com'])(
+    'refuses CORS_ORIGINS=%p naming the variable',
+    (value) => {
+      expect(() => AppConfig.fromEnv({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
+    },
+  );
+});

@@ -35,6 +35,9 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
+export const DEFAULT_RATE_LIMIT_RPS = 100;
+const ORIGIN = 'https?://[A-Za-z0-9.-]+(:\\d{1,5})?';
+const CORS_ORIGINS_PATTERN = new RegExp(`^(\\*|${ORIGIN}(,${ORIGIN})*)$`);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The raw environment, validated. Names match the env variables one to one. */
@@ -66,8 +69,13 @@ class EnvironmentVariables {
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   ADMIN_API_KEY?: string;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(1_000_000)
-  RATE_LIMIT_RPS = 25;
+  /** Unset: off (0) in embedded mode, DEFAULT_RATE_LIMIT_RPS otherwise. */
+  @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_RPS?: number;
+
+  /** `*`, or a comma list of origins (https://app.example.com). Unset: `*` in embedded mode, no CORS otherwise. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(CORS_ORIGINS_PATTERN, { message: 'must be * or a comma list of origins such as https://app.example.com' })
+  CORS_ORIGINS?: string;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(600_000)
   WEBHOOK_TIMEOUT_MS = 10_000;
@@ -144,6 +152,11 @@ class EnvironmentVariables {
 
 export class ConfigError extends Error {}
 
+function parseCorsOrigins(value: string | undefined): '*' | string[] | undefined {
+  if (value === undefined) return undefined;
+  return value === '*' ? '*' : value.split(',');
+}
+
 /** The one typed configuration object of the app. Nothing else reads process.env. */
 export class AppConfig {
   readonly port: number;
@@ -156,6 +169,8 @@ export class AppConfig {
   readonly seedDemo: boolean;
   readonly adminApiKey: string | undefined;
   readonly rateLimitRps: number;
+  /** `*` (any origin), the allowed origins, or undefined (no CORS headers at all). */
+  readonly corsOrigins: '*' | string[] | undefined;
   readonly webhookTimeoutMs: number;
   readonly webhookRetryScheduleMs: number[];
   readonly webhookBlockPrivateUrls: boolean;
@@ -170,6 +185,8 @@ export class AppConfig {
   readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
+  /** PUBLIC_URL as set (undefined: the served OpenAPI document uses a relative server). */
+  readonly configuredPublicUrl: string | undefined;
   readonly logFormat: LogFormat;
   readonly metricsToken: string | undefined;
   readonly streamHeartbeatMs: number;
@@ -189,7 +206,9 @@ export class AppConfig {
     this.runMigrations = env.RUN_MIGRATIONS;
     this.seedDemo = env.SEED_DEMO ?? env.DATABASE_URL === undefined;
     this.adminApiKey = env.ADMIN_API_KEY;
-    this.rateLimitRps = env.RATE_LIMIT_RPS;
+    const embedded = env.DATABASE_URL === undefined;
+    this.rateLimitRps = env.RATE_LIMIT_RPS ?? (embedded ? 0 : DEFAULT_RATE_LIMIT_RPS);
+    this.corsOrigins = parseCorsOrigins(env.CORS_ORIGINS ?? (embedded ? '*' : undefined));
     this.webhookTimeoutMs = env.WEBHOOK_TIMEOUT_MS;
     this.webhookRetryScheduleMs = parseDurationList(env.WEBHOOK_RETRY_SCHEDULE) ?? [];
     this.webhookBlockPrivateUrls = env.WEBHOOK_BLOCK_PRIVATE_URLS;
@@ -204,6 +223,7 @@ export class AppConfig {
     this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.configuredPublicUrl = env.PUBLIC_URL;
     this.logFormat = env.LOG_FORMAT;
     this.metricsToken = env.METRICS_TOKEN;
     this.streamHeartbeatMs = env.STREAM_HEARTBEAT_MS;
@@ -222,7 +242,7 @@ export class AppConfig {
   static fromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string> = {}): AppConfig {
     const known = Object.keys(new EnvironmentVariables());
     const raw: Record<string, string> = {};
-    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL', 'METRICS_TOKEN']) {
+    for (const name of [...known, 'DATABASE_URL', 'REDIS_URL', 'SEED_DEMO', 'ADMIN_API_KEY', 'PUBLIC_URL', 'METRICS_TOKEN', 'RATE_LIMIT_RPS', 'CORS_ORIGINS']) {
       const value = overrides[name] ?? env[name];
       if (value !== undefined) raw[name] = value;
     }

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThan, MoreThan, Repository } from 'typeorm';
+import { EntityManager, FindOperator, FindOptionsWhere, In, LessThan, Like, MoreThan, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { WebhookDeliveryListView } from '../webhooks/dto/webhook-delivery.view';
 import { WebhookDeliveriesService } from '../webhooks/webhook-deliveries.service';
 import { OutboxEvent, SELECT_DELIVERY_IDS, WebhookOutboxService } from '../webhooks/webhook-outbox.service';
@@ -29,6 +29,14 @@ function toOutboxEvents(events: DomainEvent[]): OutboxEvent[] {
     data: { object: event.object },
     createdAt: event.occurredAt,
   }));
+}
+
+/** `payment.captured,refund.*` → exact types (one IN) OR prefixes (one LIKE each): where-alternatives. */
+function typeConditions(filter: string): Array<FindOperator<string>> {
+  const items = [...new Set(filter.split(','))];
+  const exact = items.filter((item) => !item.endsWith('.*'));
+  const prefixes = items.filter((item) => item.endsWith('.*')).map((item) => Like(`${item.slice(0, -1).replace(/_/g, '\\_')}%`));
+  return [...(exact.length > 0 ? [In(exact)] : []), ...prefixes];
 }
 
 @Injectable()
@@ -108,13 +116,14 @@ export class EventsService {
   }
 
   async list(actor: Actor, query: ListEventsQueryDto): Promise<ListResponse<EventView>> {
+    const where: FindOptionsWhere<EventEntity> = {
+      merchantId: actor.merchantId,
+      ...(query.payment_id ? { paymentId: query.payment_id } : {}),
+      ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+      ...createdWithin(query.created),
+    };
     const rows = await this.events.find({
-      where: {
-        merchantId: actor.merchantId,
-        ...(query.type ? { type: query.type } : {}),
-        ...(query.payment_id ? { paymentId: query.payment_id } : {}),
-        ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
-      },
+      where: query.type ? typeConditions(query.type).map((type) => ({ ...where, type })) : where,
       order: { id: 'DESC' },
       take: query.limit + 1,
     });

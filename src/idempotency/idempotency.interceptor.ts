@@ -14,6 +14,8 @@ import { SKIP_IDEMPOTENCY_KEY } from './skip-idempotency.decorator';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const IN_FLIGHT_RETRY_AFTER_SECONDS = '1';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Rejections that mean "the request was not processed": not stored, so a corrected retry with the same key runs. */
 const NOT_STORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -25,6 +27,7 @@ const NOT_STORED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'body_too_large',
   'unsupported_media_type',
   'route_not_found',
+  'origin_not_allowed',
   'api_key_missing',
   'api_key_invalid',
   'admin_key_invalid',
@@ -55,17 +58,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (request.method !== 'POST' || header === undefined || !request.actor || this.isSkipped(context)) return next.handle();
     const key = parseKey(header);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const result = await this.idempotency.claim(request.actor.merchantId, key, fingerprint(request));
+    const result = await this.idempotency.claim(request.actor.merchantId, key, fingerprint(request)).catch((error: unknown) => {
+      // The first request is still running: say when to look again.
+      if (error instanceof DomainError && error.code === 'idempotency_key_in_use') void reply.header('Retry-After', IN_FLIGHT_RETRY_AFTER_SECONDS);
+      throw error;
+    });
     if (result.kind === 'replay') {
-      void reply.status(result.status).header('Idempotent-Replayed', 'true');
-      return of(result.body);
+      void reply.status(result.status).header('Idempotent-Replayed', 'true').type(JSON_CONTENT_TYPE);
+      return of(result.text);
     }
     request.actor.idempotencyKey = `${key}#${result.claim.claimId}`;
     const redacted = this.redactedFields(context);
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
-        await this.store(result.claim, reply.statusCode, redactFields(body, redacted));
-        return body;
+        // Serialized once here, so the first answer and every replay are the same bytes
+        // (except redacted fields such as a signing secret, which are never stored).
+        const text = JSON.stringify(body ?? null);
+        const stored = redacted.length > 0 ? JSON.stringify(redactFields(body, redacted) ?? null) : text;
+        await this.store(result.claim, reply.statusCode, stored);
+        void reply.type(JSON_CONTENT_TYPE);
+        return text;
       }),
       catchError((error: unknown) => from(this.settleError(result.claim, error, String(request.id))).pipe(mergeMap(() => throwError(() => error)))),
     );
@@ -83,13 +95,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!(error instanceof DomainError)) return this.release(claim);
     const { status, body } = toErrorResponse(error, requestId);
     const isOutcome = error.code === 'network_timeout' || (status < 500 && !NOT_STORED_CODES.has(error.code));
-    return isOutcome ? this.store(claim, status, body) : this.release(claim);
+    // The filter sends this same body through Fastify's JSON.stringify: the stored text is byte-equal.
+    return isOutcome ? this.store(claim, status, JSON.stringify(body)) : this.release(claim);
   }
 
   /** A failed write leaves the claim in flight: after the lock timeout a retry takes it over and recovers. */
-  private async store(claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+  private async store(claim: IdempotencyClaim, status: number, text: string): Promise<void> {
     try {
-      await this.idempotency.complete(claim, status, body);
+      await this.idempotency.complete(claim, status, text);
     } catch (error) {
       this.logger.warn(`Could not store the idempotent result: ${(error as Error).message}`);
     }

@@ -17,7 +17,8 @@ export interface IdempotencyClaim {
   lockedAt: string;
 }
 
-export type ClaimResult = { kind: 'owner'; claim: IdempotencyClaim } | { kind: 'replay'; status: number; body: unknown };
+/** `text` is the exact response body the first request answered (JSON). */
+export type ClaimResult = { kind: 'owner'; claim: IdempotencyClaim } | { kind: 'replay'; status: number; text: string };
 
 interface ClaimRow {
   claim_id: string;
@@ -31,6 +32,7 @@ interface ExistingRow extends ClaimRow {
   state: 'in_flight' | 'completed';
   response_status: number | null;
   response_body: unknown;
+  response_text: string | null;
   expires_at: string;
   expired: boolean;
   stale: boolean;
@@ -77,13 +79,16 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     throw inUse();
   }
 
-  /** Stores the outcome for replays. Only the current owner may complete (compare-and-set on locked_at). */
-  async complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+  /**
+   * Stores the outcome for replays: the exact response text, replayed byte for byte. Only the
+   * current owner may complete (compare-and-set on locked_at).
+   */
+  async complete(claim: IdempotencyClaim, status: number, text: string): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys
-          SET state = 'completed', response_status = $4, response_body = $5::jsonb
+          SET state = 'completed', response_status = $4, response_text = $5
         WHERE merchant_id = $1 AND key = $2 AND state = 'in_flight' AND locked_at = $3::timestamptz`,
-      [claim.merchantId, claim.key, claim.lockedAt, status, JSON.stringify(body ?? null)],
+      [claim.merchantId, claim.key, claim.lockedAt, status, text],
     );
   }
 
@@ -131,7 +136,10 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
         'Idempotency-Key',
       );
     }
-    if (row.state === 'completed') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body };
+    if (row.state === 'completed') {
+      // Rows completed before response_text existed replay their jsonb body (same content, key order may differ).
+      return { kind: 'replay', status: row.response_status ?? 200, text: row.response_text ?? JSON.stringify(row.response_body ?? null) };
+    }
     if (!row.stale) throw inUse();
     const taken = await this.takeOver(merchantId, key, row.locked_at);
     return taken ? owner(merchantId, key, taken) : undefined;
@@ -151,7 +159,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   private async find(merchantId: string, key: string, now: Date): Promise<ExistingRow | undefined> {
     const rows = (await this.db.query(
       `SELECT claim_id::text AS claim_id, locked_at::text AS locked_at, method, path, body_hash, state,
-              response_status, response_body, expires_at::text AS expires_at,
+              response_status, response_body, response_text, expires_at::text AS expires_at,
               expires_at <= $4::timestamptz AS expired,
               (locked_at IS NULL OR locked_at < now() - $3 * interval '1 millisecond') AS stale
          FROM idempotency_keys WHERE merchant_id = $1 AND key = $2`,
@@ -173,7 +181,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     const rows = (await this.db.query(
       `UPDATE idempotency_keys
           SET claim_id = gen_random_uuid(), method = $4, path = $5, body_hash = $6, state = 'in_flight',
-              response_status = NULL, response_body = NULL, locked_at = now(), created_at = $8,
+              response_status = NULL, response_body = NULL, response_text = NULL, locked_at = now(), created_at = $8,
               expires_at = $8::timestamptz + $7 * interval '1 millisecond'
         WHERE merchant_id = $1 AND key = $2 AND expires_at = $3::timestamptz
         ${RETURNING_CLAIM}`,

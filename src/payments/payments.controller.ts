@@ -1,15 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Actor } from '../common/actor';
 import { CancelPaymentDto, CapturePaymentDto } from './dto/capture-payment.dto';
-import { CreatePaymentDto } from './dto/create-payment.dto';
+import { CreatePaymentDto, PaymentMethodDto } from './dto/create-payment.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView } from './dto/payment.view';
 import { PaymentsService } from './payments.service';
 
 @ApiTags('Payments')
 @ApiBearerAuth()
+@ApiExtraModels(PaymentMethodDto)
 @Controller('v1/payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}

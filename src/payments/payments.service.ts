@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager, LessThan, Raw } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
-import { ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
@@ -16,7 +16,7 @@ import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOut
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
-import { PaymentView, toPaymentView } from './dto/payment.view';
+import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
@@ -141,6 +141,8 @@ export class PaymentsService {
         merchantId: actor.merchantId,
         ...(query.status ? { status: query.status } : {}),
         ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+        ...(query.metadata ? { metadata: Raw((column) => `${column} @> CAST(:metadata AS jsonb)`, { metadata: JSON.stringify(query.metadata) }) } : {}),
+        ...createdWithin(query.created),
       },
       order: { id: 'DESC' },
       take: query.limit + 1,
@@ -275,7 +277,8 @@ export class PaymentsService {
   }
 
   private resolveCard(dto: CreatePaymentDto, now: Date): CardDto {
-    const card = dto.payment_method?.card ?? defaultCard(now);
+    // Validation guarantees an object here (a test payment method id was expanded to its card).
+    const card = typeof dto.payment_method === 'object' ? dto.payment_method.card : defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
@@ -354,11 +357,13 @@ export class PaymentsService {
 function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
   return {
     status,
+    amount_capturable: capturable(status, payment.amount),
     amount_captured: 0,
     amount_refunded: 0,
     failure_code: null,
     failure_message: null,
     capture_before: null,
+    last_payment_error: null,
     updated_at: payment.createdAt.toISOString(),
   };
 }

@@ -32,7 +32,7 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
     throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: Math.max(config.rateLimitRps, 1) }],
     getTracker: (request) => rateLimitTracker(request as TrackedRequest),
     generateKey: rateLimitKey(config.redisKeyPrefix),
-    errorMessage: `Too many requests: the limit is ${config.rateLimitRps} per second per API key. Retry after the Retry-After delay.`,
+    errorMessage: `Too many requests: the limit is ${config.rateLimitRps} per second per API key (RATE_LIMIT_RPS). Retry after the Retry-After delay, or raise RATE_LIMIT_RPS (0 turns the limit off).`,
     storage:
       enabled && config.redisUrl
         ? new ThrottlerStorageRedisService(config.redisUrl, {

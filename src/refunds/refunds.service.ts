@@ -5,7 +5,7 @@ import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
@@ -64,7 +64,9 @@ export class RefundsService {
     const where: FindOptionsWhere<RefundEntity> = {
       merchantId: actor.merchantId,
       ...(query.payment_id ? { paymentId: query.payment_id } : {}),
+      ...(query.status ? { status: query.status } : {}),
       ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+      ...createdWithin(query.created),
     };
     const rows = await this.db.manager.find(RefundEntity, { where, order: { id: 'DESC' }, take: query.limit + 1 });
     return toList(rows, query.limit, toRefundView);
@@ -81,6 +83,7 @@ export class RefundsService {
     const refund = await this.insertRefund(manager, actor, payment, event.amount, 'SUCCEEDED', dto);
     // A refund settles the question a review asked: its open review (if any) closes as refunded.
     const reviewEvents = await this.reviews.closeForRefund(manager, actor.merchantId, payment.id);
+    // Order (ids and sequence follow it): the refund, then the payment state change it caused, then the review.
     const afterCommit = await this.events.record(manager, actor.merchantId, [
       this.refundEvent('refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),

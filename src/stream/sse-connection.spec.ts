@@ -18,7 +18,7 @@ class StalledResponse extends Writable {
   }
 }
 
-const event = (n: number): EventView => ({ id: `evt_${n}`, object: 'event', type: 'payment.created', created_at: '2026-01-01T00:00:00.000Z', data: { object: { n, pad: 'x'.repeat(200) } } });
+const event = (n: number): EventView => ({ id: `evt_${n}`, object: 'event', type: 'payment.created', sequence: n, created_at: '2026-01-01T00:00:00.000Z', data: { object: { n, pad: 'x'.repeat(200) } } });
 
 describe('SseConnection', () => {
   it('drops a client that falls more than the buffer bound behind, instead of buffering forever', () => {

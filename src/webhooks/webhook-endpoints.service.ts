@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { ListQueryDto, ListResponse, toList } from '../common/pagination';
+import { createdWithin, ListQueryDto, ListResponse, toList } from '../common/pagination';
 import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { resolvesToPrivateAddress } from './delivery/url-guard';
@@ -57,7 +57,11 @@ export class WebhookEndpointsService {
 
   async list(actor: Actor, query: ListQueryDto): Promise<ListResponse<WebhookEndpointView>> {
     const rows = await this.endpoints.find({
-      where: { merchantId: actor.merchantId, ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}) },
+      where: {
+        merchantId: actor.merchantId,
+        ...(query.starting_after ? { id: LessThan(query.starting_after) } : {}),
+        ...createdWithin(query.created),
+      },
       order: { id: 'DESC' },
       take: query.limit + 1,
     });

@@ -13,6 +13,15 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
+/**
+ * A payment's events are numbered 1, 2, 3... in the order given (array order = transition order),
+ * after the payment's last recorded event. Correct because every caller holds the payment's row
+ * lock (or creates the payment in the same statement); events_payment_sequence_uq backs it.
+ */
+const NEXT_SEQUENCE = `CASE WHEN e.payment_id IS NULL THEN NULL ELSE
+   coalesce((SELECT max(prior.sequence) FROM events prior WHERE prior.payment_id = e.payment_id), 0)
+   + row_number() OVER (PARTITION BY e.payment_id ORDER BY e.ord) END`;
+
 /** Selects the ids of the deliveries a statement built with `appendEvents` created. */
 export const SELECT_DELIVERY_IDS = 'SELECT id FROM delivery';
 
@@ -22,7 +31,7 @@ export class WebhookOutboxService {
   constructor(@Inject(DELIVERY_SCHEDULER) private readonly scheduler: DeliveryScheduler) {}
 
   /**
-   * Adds the events and one pending delivery per (event, enabled endpoint of the merchant subscribed
+   * Adds the events (in the given order: ids and per-payment `sequence` follow it) and one pending delivery per (event, enabled endpoint of the merchant subscribed
    * to its type) to `statement` (CTEs `event` and `delivery`). Delivery ids keep the event's time
    * part, so they stay time-ordered, and take 16 random hex digits (valid Crockford base-32).
    */
@@ -32,12 +41,13 @@ export class WebhookOutboxService {
     statement
       .with(
         'event',
-        `INSERT INTO events (id, merchant_id, type, payment_id, refund_id, data, created_at)
-         SELECT e.id, ${merchant}, e.type, e.payment_id, e.refund_id, e.data::jsonb, e.created_at
+        `INSERT INTO events (id, merchant_id, type, payment_id, refund_id, data, created_at, sequence)
+         SELECT e.id, ${merchant}, e.type, e.payment_id, e.refund_id, e.data::jsonb, e.created_at,
+                ${NEXT_SEQUENCE}
            FROM unnest(${p(events.map((event) => event.id))}::text[], ${p(events.map((event) => event.type))}::text[],
                        ${p(events.map((event) => event.paymentId))}::text[], ${p(events.map((event) => event.refundId))}::text[],
                        ${p(events.map((event) => JSON.stringify(event.data)))}::text[], ${p(events.map((event) => event.createdAt))}::timestamptz[])
-                AS e (id, type, payment_id, refund_id, data, created_at)
+                WITH ORDINALITY AS e (id, type, payment_id, refund_id, data, created_at, ord)
          RETURNING id, type`,
       )
       .with(

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { stringify } from 'qs';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { ERROR_CODES, ErrorCode } from '../../src/common/errors/error-codes';
@@ -303,6 +304,37 @@ const NASTIES: Nasty[] = [
   { name: 'content-type with a huge parameter', contentType: `application/json; x=${'a'.repeat(8000)}`, body: (base) => JSON.stringify(base) },
 ];
 
+const FORM = 'application/x-www-form-urlencoded';
+const manyPairs = (count: number) => Array.from({ length: count }, (_, index) => `metadata[k${index}]=v`).join('&');
+
+/** Form bodies (bracket notation) for every route: spliced after the route's base body, encoded as a form. */
+const FORM_NASTIES: Array<{ name: string; body: (base: object) => string }> = [
+  { name: 'brackets 6 deep', body: (base) => `${stringify(base)}&metadata[a][b][c][d][e][f]=1` },
+  { name: 'brackets 50 deep', body: (base) => `${stringify(base)}&x${'[a]'.repeat(50)}=1` },
+  { name: '1,001 parameters', body: (base) => `${stringify(base)}&${manyPairs(1001)}` },
+  { name: '100,000 parameters', body: () => manyPairs(100_000) },
+  { name: '__proto__ brackets', body: (base) => `${stringify(base)}&__proto__[polluted]=yes` },
+  { name: 'constructor[prototype] brackets', body: (base) => `${stringify(base)}&constructor[prototype][polluted]=yes` },
+  { name: '__proto__ in metadata', body: (base) => `${stringify(base)}&metadata[__proto__][polluted]=yes` },
+  { name: 'amount=abc', body: (base) => stringify({ ...base, amount: 'abc' }) },
+  { name: 'amount as 30 digits', body: (base) => stringify({ ...base, amount: '123456789012345678901234567890' }) },
+  { name: 'amount 1e3', body: (base) => stringify({ ...base, amount: '1e3' }) },
+  { name: 'amount -0', body: (base) => stringify({ ...base, amount: '-0' }) },
+  { name: 'amount as an array', body: (base) => `${stringify(base)}&amount[]=1&amount[]=2` },
+  { name: 'amount twice', body: (base) => `${stringify(base)}&amount=1&amount=2` },
+  { name: 'huge array index', body: (base) => `${stringify(base)}&enabled_events[99999999]=*` },
+  { name: 'mixed array and object', body: (base) => `${stringify(base)}&metadata[]=x&metadata[a]=y` },
+  { name: 'NUL byte', body: (base) => `${stringify(base)}&description=a%00b` },
+  { name: 'lone surrogate bytes', body: (base) => `${stringify(base)}&description=%ED%A0%80` },
+  { name: 'broken percent-encoding', body: (base) => `${stringify(base)}&description=%E0%A4%A&name=%` },
+  { name: 'empty keys and separators', body: (base) => `&&=x&${stringify(base)}&&=` },
+  { name: 'key without a value', body: (base) => `${stringify(base)}&capture_method` },
+  { name: 'dots are not nesting', body: (base) => `${stringify(base)}&metadata.a=1` },
+  { name: 'unknown pm_card id', body: (base) => `${stringify(base)}&payment_method=pm_card_nope` },
+  { name: 'payment_method as a test id', body: (base) => `${stringify(base)}&payment_method=pm_card_chargeDeclined` },
+  { name: '10 MB form value', body: (base) => `${stringify(base)}&description=${'a'.repeat(10 * 1024 * 1024)}` },
+];
+
 interface Counts {
   [table: string]: number;
 }
@@ -516,6 +548,28 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     );
     expect(violations).toEqual([]);
   }, 120_000);
+
+  it(`form-encoded bodies: fast-check bodies from the schemas (${RUNS_PER_ROUTE / 2} per route) and form nasties`, async () => {
+    const started = Date.now();
+    const sentBefore = sent;
+    for (const route of routes()) {
+      await fc.assert(
+        fc.asyncProperty(bodyArbitrary(route, document), idempotencyKey, async (body, key) => {
+          const form = stringify(body, { arrayFormat: 'brackets' });
+          const problems = await send(route, form, FORM, key);
+          if (problems.length) throw new Error(`${route.key} form ${form.slice(0, 300)}: ${problems.join('; ')}`);
+        }),
+        { numRuns: Math.max(1, Math.floor(RUNS_PER_ROUTE / 2)) },
+      );
+      const base = BASE_BODIES[route.path] ?? {};
+      for (const nasty of FORM_NASTIES) {
+        const problems = await send(route, nasty.body(base), FORM);
+        if (problems.length) violations.push(`${route.key} [form: ${nasty.name}]: ${problems.join('; ')}`);
+      }
+    }
+    console.log(JSON.stringify({ scenario: 'input-fuzz/form', requests: sent - sentBefore, violations: violations.length, ms: Date.now() - started }));
+    expect(violations).toEqual([]);
+  }, 180_000);
 
   it('Object.prototype is untouched after everything', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);

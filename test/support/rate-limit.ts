@@ -21,9 +21,10 @@ export function expectRateLimited(response: Response, limit: number): void {
   expect(response.body.error).toMatchObject({
     type: 'rate_limit_error',
     code: 'rate_limit_exceeded',
-    message: expect.any(String),
+    message: expect.stringContaining(`limit is ${limit} per second`),
     request_id: expect.any(String),
   });
+  expect(response.body.error.message).toContain('RATE_LIMIT_RPS');
   expect(response.headers['retry-after']).toMatch(/^[1-9]\d*$/);
   expect(response.headers['ratelimit-limit']).toBe(String(limit));
   expect(response.headers['ratelimit-remaining']).toBe('0');

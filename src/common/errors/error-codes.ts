@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   body_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   route_not_found: { status: 404, type: 'invalid_request_error' },
+  origin_not_allowed: { status: 403, type: 'invalid_request_error' },
   resource_missing: { status: 404, type: 'invalid_request_error' },
   // auth
   api_key_missing: { status: 401, type: 'authentication_error' },

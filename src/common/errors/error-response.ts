@@ -22,12 +22,16 @@ const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'Quer
 // Text Postgres cannot store (a NUL byte in a string or a \u0000 escape in jsonb): the client's input, not our fault.
 const UNSTORABLE_TEXT_PG_CODES = new Set(['22021', '22P05']);
 
+const UNSUPPORTED_MEDIA_TYPE_MESSAGE =
+  'Send the body as JSON (Content-Type: application/json) or form-encoded (Content-Type: application/x-www-form-urlencoded).';
+
 const logger = new Logger('ExceptionFilter');
 
 function asDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
   if (error instanceof ThrottlerException) {
-    return new DomainError('rate_limit_exceeded', 'Too many requests for this API key. Retry after the Retry-After delay.');
+    // The guard's message (rate-limit.options.ts) names RATE_LIMIT_RPS and the current limit.
+    return new DomainError('rate_limit_exceeded', error.message);
   }
   if (error instanceof HttpException) return fromHttpException(error);
   const fastifyCode = (error as { code?: string })?.code;
@@ -50,7 +54,7 @@ function fromHttpException(error: HttpException): DomainError {
   const status = error.getStatus();
   if (status === 404) return new DomainError('route_not_found', `Unrecognized request URL: ${error.message.replace(/^Cannot /, '')}`);
   if (status === 413) return new DomainError('body_too_large', 'The request body is too large.');
-  if (status === 415) return new DomainError('unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');
+  if (status === 415) return new DomainError('unsupported_media_type', UNSUPPORTED_MEDIA_TYPE_MESSAGE);
   if (status === 429) return new DomainError('rate_limit_exceeded', 'Too many requests.');
   // Fastify's body-parser errors reach us re-wrapped by Nest as plain HttpExceptions.
   if (status === 400 && /JSON/i.test(error.message)) return new DomainError('invalid_json', 'The request body is not valid JSON.');
@@ -60,7 +64,7 @@ function fromHttpException(error: HttpException): DomainError {
 
 function fastifyMessage(code: string, error: Error): string {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send a JSON body with Content-Type: application/json.';
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return UNSUPPORTED_MEDIA_TYPE_MESSAGE;
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request body is empty; send a JSON object.';
   if (code.includes('JSON')) return 'The request body is not valid JSON.';
   return error.message;

@@ -17,6 +17,10 @@ export class EventEntity {
   @Column({ name: 'refund_id', type: 'text', nullable: true })
   refundId: string | null;
 
+  /** Per payment, strictly increasing in transition order; null for events of no payment. */
+  @Column({ type: 'integer', nullable: true })
+  sequence: number | null;
+
   @Column({ type: 'jsonb' })
   data: Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   Equals,
   IsEmail,
@@ -17,7 +17,15 @@ import {
 import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
 import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
+import { PAYMENT_METHOD_FORMS_MESSAGE, TEST_PAYMENT_METHOD_EXPIRY, TEST_PAYMENT_METHOD_IDS, testPaymentMethodCard } from '../test-payment-methods';
 import { SimulateDelayDto } from './simulate-delay.dto';
+
+/** `"pm_card_visa"` (or `"tok_visa"`) becomes the card object it stands for; any other value is left to validation. */
+function expandTestPaymentMethod({ value }: { value: unknown }): unknown {
+  const number = typeof value === 'string' ? testPaymentMethodCard(value) : undefined;
+  // A @Transform result is not converted again by @Type: build the instances validation expects.
+  return number ? plainToInstance(PaymentMethodDto, { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } }) : value;
+}
 
 export class CardDto {
   @ApiProperty({ example: '4242424242424242', description: 'Test card number (digits, 12-19). Never stored or logged.' })
@@ -71,12 +79,20 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @ApiPropertyOptional({ type: PaymentMethodDto, description: 'Defaults to the test card 4242 4242 4242 4242.' })
+  @ApiPropertyOptional({
+    oneOf: [{ $ref: '#/components/schemas/PaymentMethodDto' }, { type: 'string', enum: [...TEST_PAYMENT_METHOD_IDS] }],
+    example: 'pm_card_visa',
+    description:
+      'A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) ' +
+      'that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.',
+  })
   @IsOptional()
-  @IsObject()
+  @IsObject({ message: PAYMENT_METHOD_FORMS_MESSAGE })
   @ValidateNested()
   @Type(() => PaymentMethodDto)
-  payment_method?: PaymentMethodDto;
+  @Transform(expandTestPaymentMethod)
+  // A test id is expanded to its card before validation; the union keeps the OpenAPI schema a plain oneOf.
+  payment_method?: PaymentMethodDto | string;
 
   @ApiPropertyOptional({ example: 'Order #1234', maxLength: 1000 })
   @IsOptional()

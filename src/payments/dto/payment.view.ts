@@ -15,6 +15,11 @@ class PaymentMethodView {
   @ApiProperty({ type: CardView }) card: CardView;
 }
 
+export class PaymentErrorView {
+  @ApiProperty({ example: 'card_declined' }) code: string;
+  @ApiProperty({ example: 'The card was declined.' }) message: string;
+}
+
 export class PaymentView {
   @ApiProperty({ example: 'pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
   @ApiProperty({ enum: ['payment'] }) object: 'payment';
@@ -22,11 +27,16 @@ export class PaymentView {
   @ApiProperty({ example: 'USD' }) currency: string;
   @ApiProperty({ enum: PAYMENT_STATUSES, example: 'CAPTURED' }) status: PaymentStatus;
   @ApiProperty({ enum: ['automatic', 'manual'] }) capture_method: 'automatic' | 'manual';
+  @ApiProperty({ example: 0, description: 'What a capture may still take: the amount while AUTHORIZED, else 0.' })
+  amount_capturable: number;
   @ApiProperty({ example: 2000 }) amount_captured: number;
   @ApiProperty({ example: 0 }) amount_refunded: number;
   @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_message: string | null;
+  @ApiProperty({ type: PaymentErrorView, nullable: true, example: null, description: 'Why the payment failed (status FAILED); null otherwise.' })
+  last_payment_error: PaymentErrorView | null;
+  @ApiProperty({ enum: [false], example: false, description: 'Always false: a sandbox has no live mode.' }) livemode: false;
   @ApiProperty({ nullable: true, type: String, example: 'Order #1234' }) description: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'jane@example.com' }) customer_email: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { order_id: '1234' } })
@@ -64,6 +74,7 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     currency: row.currency,
     status: row.status,
     capture_method: row.captureMethod,
+    amount_capturable: capturable(row.status, row.amount),
     amount_captured: row.amountCaptured,
     amount_refunded: row.amountRefunded,
     payment_method: {
@@ -72,6 +83,8 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     },
     failure_code: row.failureCode,
     failure_message: row.failureMessage,
+    last_payment_error: paymentError(row.status, row.failureCode, row.failureMessage),
+    livemode: false,
     description: row.description,
     customer_email: row.customerEmail,
     metadata: row.metadata,
@@ -81,4 +94,13 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** A capture may take up to the authorized amount, only while the payment is AUTHORIZED. */
+export function capturable(status: PaymentStatus, amount: number): number {
+  return status === 'AUTHORIZED' ? amount : 0;
+}
+
+export function paymentError(status: PaymentStatus, code: string | null, message: string | null): PaymentErrorView | null {
+  return status === 'FAILED' && code ? { code, message: message ?? code } : null;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { failureMessage } from '../../payments/card-simulation';
 import { REFUND_REASONS, REFUND_STATUSES, RefundEntity, RefundReason, RefundStatus } from '../entities/refund.entity';
 
 export class RefundView {
@@ -10,6 +11,8 @@ export class RefundView {
   @ApiProperty({ enum: REFUND_STATUSES, example: 'SUCCEEDED' }) status: RefundStatus;
   @ApiProperty({ enum: REFUND_REASONS, nullable: true, example: 'requested_by_customer' }) reason: RefundReason | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'Why the refund failed (status FAILED); null otherwise.' })
+  failure_message: string | null;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
 }
 
@@ -23,6 +26,7 @@ export function toRefundView(row: RefundEntity): RefundView {
     status: row.status,
     reason: row.reason,
     failure_code: row.failureCode,
+    failure_message: row.failureCode ? failureMessage(row.failureCode) : null,
     created_at: row.createdAt.toISOString(),
   };
 }

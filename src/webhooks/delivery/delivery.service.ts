@@ -49,6 +49,7 @@ interface ClaimRow {
   type: string;
   payment_id: string | null;
   refund_id: string | null;
+  sequence: number | null;
   data: Record<string, unknown>;
   event_created_at: Date;
   endpoint_id: string;
@@ -62,7 +63,7 @@ interface ClaimRow {
 /** Leases the rows of `claimed` (a CTE returning delivery ids) and loads their event and endpoint in the same statement. */
 const WITH_EVENT_AND_ENDPOINT = `
   SELECT c.id, c.attempt_count,
-         e.id AS event_id, e.merchant_id, e.type, e.payment_id, e.refund_id, e.data, e.created_at AS event_created_at,
+         e.id AS event_id, e.merchant_id, e.type, e.payment_id, e.refund_id, e.sequence, e.data, e.created_at AS event_created_at,
          w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at
     FROM claimed c
     JOIN events e ON e.id = c.event_id
@@ -78,6 +79,7 @@ function toClaim(row: ClaimRow): DeliveryClaim {
       type: row.type,
       paymentId: row.payment_id,
       refundId: row.refund_id,
+      sequence: row.sequence,
       data: row.data,
       createdAt: row.event_created_at,
     },
