@@ -109,6 +109,12 @@ describe('risk: outcome, rules, velocity, reviews (e2e)', () => {
       expect(review).toEqual({ id: expect.stringMatching(/^rv_/), object: 'review', payment_id: payment.id, status: 'open', reason: 'rule', closed_reason: null, created_at: expect.any(String) });
       expect(await eventTypes(merchant, payment.id)).toEqual(['payment.created', 'payment.authorized', 'payment.captured', 'review.opened']);
     });
+
+    it("Stripe's risk test payment methods behave like their cards", async () => {
+      expect((await pay(merchant, { payment_method: 'pm_card_riskLevelElevated' })).outcome).toMatchObject({ type: 'manual_review', risk_level: 'elevated' });
+      expect((await pay(merchant, { payment_method: 'pm_card_riskLevelHighest' })).outcome).toMatchObject({ type: 'blocked', risk_level: 'highest' });
+      expect((await pay(merchant, { payment_method: 'pm_card_chargeDeclinedFraudulent' })).outcome).toMatchObject({ type: 'blocked', rule: null });
+    });
   });
 
   describe('rules', () => {

@@ -20,6 +20,7 @@ export function paymentSignals(actor: Actor, dto: CreatePaymentDto, payment: Pay
     payerCountry: null,
     ip: actor.ip ?? null,
     email: dto.customer_email ?? null,
+    testCardOverrides: dto.simulate === undefined,
     knownFraud: issuer === 'fraud_detected',
   };
 }

@@ -22,6 +22,8 @@ export interface PaymentSignals {
   payerCountry: string | null;
   ip: string | null;
   email: string | null;
+  /** false when the request names an explicit `simulate` mode (it wins over the risk test cards). */
+  testCardOverrides: boolean;
   /** The simulated issuer already flags this payment as fraud (test card 4100000000000019 / simulate=fraud_detected). */
   knownFraud: boolean;
 }
@@ -54,6 +56,7 @@ export class RiskService {
     const payerCountry = input.payerCountry ?? input.ipCountry;
     const { score, level } = scorePayment({
       cardNumber: input.cardNumber,
+      testCardOverrides: input.testCardOverrides,
       amountInUsd: usd,
       cardCountry: input.cardCountry,
       payerCountry,

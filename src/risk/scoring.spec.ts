@@ -18,6 +18,7 @@ describe('scorePayment', () => {
     [{ cardNumber: '4000000000004954' }, 95, 'highest'],
     [{ cardNumber: '4000000000009235' }, 75, 'elevated'],
     [{ cardNumber: '4100000000000019' }, 100, 'highest'],
+    [{ cardNumber: '4000000000004954', testCardOverrides: false }, 10, 'normal'],
   ])('%j → %i %s', (change, score, level) => {
     expect(scorePayment({ ...base, ...change })).toEqual({ score, level });
   });

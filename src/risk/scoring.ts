@@ -52,6 +52,8 @@ export function amountInUsd(amount: number, currency: string): number {
 
 export interface ScoreInput {
   cardNumber: string;
+  /** false when the caller chose an explicit `simulate` mode: it wins over the risk test cards too. */
+  testCardOverrides?: boolean;
   amountInUsd: number;
   cardCountry: string | null;
   payerCountry: string | null;
@@ -81,7 +83,8 @@ const TEST_CARD_SCORES: Readonly<Record<string, number>> = Object.freeze({
 });
 
 export function scorePayment(input: ScoreInput): Score {
-  const forced = Object.prototype.hasOwnProperty.call(TEST_CARD_SCORES, input.cardNumber) ? TEST_CARD_SCORES[input.cardNumber] : undefined;
+  const overrides = input.testCardOverrides !== false && Object.prototype.hasOwnProperty.call(TEST_CARD_SCORES, input.cardNumber);
+  const forced = overrides ? TEST_CARD_SCORES[input.cardNumber] : undefined;
   const score = forced ?? Math.min(100, BASE_SCORE + SIGNAL_WEIGHT * countSignals(input));
   return { score, level: levelOf(score) };
 }
