@@ -31,6 +31,8 @@ const TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_attempts',
+  'risk_rules',
+  'reviews',
 ];
 
 // A's rows, hashed in full (api_keys without last_used_at, which A's own reads touch).
@@ -42,6 +44,8 @@ const MERCHANT_ROWS: Record<string, string> = {
   api_keys: 'SELECT concat_ws(\'|\', id, name, revoked_at) AS r FROM api_keys WHERE merchant_id = $1',
   webhook_endpoints: 'SELECT t::text AS r FROM webhook_endpoints t WHERE merchant_id = $1',
   webhook_deliveries: 'SELECT t::text AS r FROM webhook_deliveries t WHERE merchant_id = $1',
+  risk_rules: 'SELECT t::text AS r FROM risk_rules t WHERE merchant_id = $1',
+  reviews: 'SELECT t::text AS r FROM reviews t WHERE merchant_id = $1',
 };
 
 describe('isolation on every route with an id (fault)', () => {

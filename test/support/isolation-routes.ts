@@ -40,6 +40,8 @@ export const MISSING = {
   event: 'evt_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   endpoint: 'we_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   apiKey: 'key_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  riskRule: 'rr_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  review: 'rv_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
 };
 
 /** One entry per operation on a path with a path parameter. Adding a route to the API means adding one here. */
@@ -94,7 +96,24 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     };
   }
 
+  async function riskRuleObject(): Promise<OwnedObject> {
+    const id = (await asA('post', '/v1/risk-rules').send({ action: 'review', predicate: ':amount_in_usd: > 1000000' }).expect(201)).body.id;
+    return { id, read: async () => (await asA('get', '/v1/risk-rules').expect(200)).body };
+  }
+
+  async function reviewObject(): Promise<OwnedObject> {
+    // The elevated-risk test card opens a review (default review rule).
+    const card = { number: '4000000000009235', exp_month: 12, exp_year: 2099 };
+    const paymentId = (await asA('post', '/v1/payments').send({ amount: 5000, currency: 'usd', payment_method: { type: 'card', card } }).expect(201)).body.id;
+    const reviews = (await asA('get', '/v1/reviews?status=open&limit=100').expect(200)).body.data as Array<{ id: string; payment_id: string }>;
+    const id = reviews.find((review) => review.payment_id === paymentId)!.id;
+    return { id, read: async () => (await asA('get', `/v1/reviews/${id}`).expect(200)).body };
+  }
+
   return {
+    'DELETE /v1/risk-rules/{id}': { create: riskRuleObject, missingId: MISSING.riskRule },
+    'GET /v1/reviews/{id}': { create: reviewObject, missingId: MISSING.review },
+    'POST /v1/reviews/{id}/approve': { create: reviewObject, missingId: MISSING.review },
     'DELETE /v1/api-keys/{id}': { create: apiKeyObject, missingId: MISSING.apiKey },
     'GET /v1/payments/{id}': { create: paymentObject('manual'), missingId: MISSING.payment },
     'GET /v1/payments/{id}/timeline': { create: paymentObject('manual'), missingId: MISSING.payment },
