@@ -1,6 +1,9 @@
 /**
  * npm run bench -- [--url http://localhost:4242] [--spawn [--split]] [--connections 50] [--duration 20]
- *                  [--scenarios create,lifecycle,read,idempotent-replay] [--drain 30] [--sse-clients 20]
+ *                  [--scenarios create,lifecycle,read,idempotent-replay,routing] [--drain 30] [--sse-clients 20]
+ *
+ * `routing` is `create` for a merchant with routing rules set (three rules, a 50/50 volume split)
+ * and payer country from customer_ip: the routing work on top of `create` (default routing).
  *
  * Measures the sandbox the same way every time: req/s and latency per scenario, plus webhook
  * delivery to a local receiver (lag and lost = expected − unique received after a drain wait).
@@ -20,7 +23,18 @@ import { SseClients } from './sse-clients';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['create', 'lifecycle', 'read', 'idempotent-replay'] as const;
+const SCENARIOS = ['create', 'lifecycle', 'read', 'idempotent-replay', 'routing'] as const;
+
+/** The `routing` scenario's rules: the payments match the last one (USD, split by payment id). */
+const BENCH_ROUTING = {
+  rules: [
+    { if: { method: ['upi'], country: ['IN'] }, then: { type: 'priority', connectors: ['razorpay_sim'] } },
+    { if: { currency: ['EUR'], country: ['DE', 'FR'] }, then: { type: 'priority', connectors: ['adyen_sim', 'stripe_sim'] } },
+    { if: { currency: ['USD'] }, then: { type: 'volume_split', splits: [{ connector: 'adyen_sim', percent: 50 }, { connector: 'stripe_sim', percent: 50 }] } },
+  ],
+  default: ['stripe_sim'],
+  max_attempts: 3,
+};
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values: args } = parseArgs({
@@ -151,6 +165,9 @@ function requestsFor(scenario: Scenario, setup: Setup): autocannon.Request[] {
   switch (scenario) {
     case 'create':
       return [createAutomatic];
+    case 'routing':
+      // An Irish IP: payer country IE, so both split connectors can take the USD payment.
+      return [{ ...createAutomatic, body: json({ amount: 2000, currency: 'usd', customer_ip: '2a00:1450:4001:81b::200e' }) }];
     case 'read':
       return [{ method: 'GET', path: `/v1/payments/${setup.paymentId}` }];
     case 'idempotent-replay':
@@ -222,6 +239,7 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
   const key = merchant.api_key.secret;
   const hookUrl = await receiverUrl;
   await api(base, '/v1/webhook-endpoints', { method: 'POST', key, body: { url: hookUrl, enabled_events: ['*'] } });
+  if (scenario === 'routing') await api(base, '/v1/routing', { method: 'PUT', key, body: BENCH_ROUTING });
   const payment = await api<{ id: string }>(base, '/v1/payments', { method: 'POST', key, body: { amount: 2000, currency: 'usd' } });
   // Let the warm-up payment's own events arrive first so they are not counted in the window.
   const warmUpEvents = await countEvents(base, key);

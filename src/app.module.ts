@@ -4,6 +4,8 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClockModule } from './clock/clock.module';
 import { TestClockModule } from './clock/test-clock.module';
+import { ConnectorHealthModule } from './connectors/connector-health.module';
+import { ConnectorsModule } from './connectors/connectors.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueryParamsGuard } from './common/query-params.guard';
 import { AppConfig } from './config/app-config';
@@ -20,6 +22,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { RiskModule } from './risk/risk.module';
+import { RoutingModule } from './routing/routing.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -48,6 +51,8 @@ export class AppModule {
         RefundsModule,
         RiskModule,
         ReviewsModule,
+        ConnectorsModule,
+        RoutingModule,
         IdempotencyModule,
         RateLimitModule,
         EventsModule,
@@ -60,7 +65,7 @@ export class AppModule {
         MetricsHttpModule,
         AnalyticsModule,
         // Webhook delivery runs in this process too, unless it is an API-only process (start:api).
-        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config)]),
+        ...(config.processRole === 'api' ? [] : [WorkerModule.forRoot(config), ConnectorHealthModule]),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

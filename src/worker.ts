@@ -6,6 +6,7 @@ import { closeOnSignals } from './common/shutdown';
 import { AppConfig } from './config/app-config';
 import { ClockModule } from './clock/clock.module';
 import { ConfigModule } from './config/config.module';
+import { ConnectorHealthModule } from './connectors/connector-health.module';
 import { DatabaseConnection, resolveDatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -16,7 +17,7 @@ import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
 
 
-/** The worker process: no HTTP; webhook delivery (BullMQ Worker + sweeper, or the in-process poller) and scheduled actions. */
+/** The worker process: no HTTP; webhook delivery (BullMQ Worker + sweeper, or the in-process poller), scheduled actions and the connector health job. */
 @Module({})
 class WorkerAppModule {
   static forRoot(config: AppConfig, connection: DatabaseConnection): DynamicModule {
@@ -33,6 +34,7 @@ class WorkerAppModule {
         HealthModule,
         PaymentsModule,
         WorkerModule.forRoot(config),
+        ConnectorHealthModule,
       ],
     };
   }

@@ -56,7 +56,7 @@ describe('idempotency keys (e2e)', () => {
   /** What a crash between "payment committed" and "result stored" leaves behind: an in-flight claim. */
   async function simulateCrash(owner: TestMerchant, key: string, lockAge: string): Promise<void> {
     await db.query(
-      `UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL,
+      `UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL, response_text = NULL,
               locked_at = now() - $3::interval WHERE merchant_id = $1 AND key = $2`,
       [owner.id, key, lockAge],
     );
@@ -353,7 +353,7 @@ describe('idempotency keys (e2e)', () => {
 
   describe('secret-bearing responses', () => {
     const secretsStored = async (owner: TestMerchant): Promise<number> =>
-      (await db.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE merchant_id = $1 AND response_body::text LIKE '%whsec_%'", [owner.id]))[0].n;
+      (await db.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE merchant_id = $1 AND coalesce(response_text, response_body::text) LIKE '%whsec_%'", [owner.id]))[0].n;
 
     it('creates a webhook endpoint once per key, never stores its secret, and replays it with secret null', async () => {
       const key = newKey('endpoint');
@@ -363,8 +363,8 @@ describe('idempotency keys (e2e)', () => {
       const replay = await post('/v1/webhook-endpoints', body, key).expect(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.body).toEqual({ ...first.body, secret: null });
-      const [row] = await db.query('SELECT response_body FROM idempotency_keys WHERE merchant_id = $1 AND key = $2', [merchant.id, key]);
-      expect(row.response_body).toEqual({ ...first.body, secret: null });
+      const [row] = await db.query('SELECT response_text FROM idempotency_keys WHERE merchant_id = $1 AND key = $2', [merchant.id, key]);
+      expect(JSON.parse(row.response_text)).toEqual({ ...first.body, secret: null });
       expect(await secretsStored(merchant)).toBe(0);
       const [count] = await db.query('SELECT count(*)::int AS n FROM webhook_endpoints WHERE merchant_id = $1 AND url = $2', [merchant.id, body.url]);
       expect(count.n).toBe(1);

@@ -77,7 +77,12 @@ describe('payments (e2e)', () => {
         amount_capturable: 0,
         amount_captured: 2000,
         amount_refunded: 0,
-        payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number) } },
+        payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number), country: 'US' } },
+        // v2 (routing): a USD payment with the default (US) test card goes to stripe_sim in one attempt.
+        connector: 'stripe_sim',
+        attempts: [{ id: expect.stringMatching(/^att_/), connector: 'stripe_sim', status: 'succeeded', error: null, latency_ms: 0, reason: 'default' }],
+        payer_country: 'US',
+        payer_country_source: 'card',
         failure_code: null,
         failure_message: null,
         last_payment_error: null,

@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   webhookEndpoint: 'we',
   webhookDelivery: 'whd',
   request: 'req',
+  attempt: 'att',
   auditLog: 'aud',
   riskRule: 'rr',
   review: 'rv',

@@ -114,6 +114,10 @@ class EnvironmentVariables {
   @Matches(/^[1-9]\d*(ms|s|m|h)$/, { message: 'must be a positive duration such as 60s' })
   IDEMPOTENCY_LOCK_TIMEOUT = '60s';
 
+  /** How often the worker's connector health job runs. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  CONNECTOR_HEALTH_INTERVAL_MS = 5_000;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
@@ -184,6 +188,7 @@ export class AppConfig {
   readonly idempotencyTtlMs: number;
   readonly idempotencyLockTimeoutMs: number;
   readonly logLevel: LogLevel;
+  readonly connectorHealthIntervalMs: number;
   readonly publicUrl: string;
   /** PUBLIC_URL as set (undefined: the served OpenAPI document uses a relative server). */
   readonly configuredPublicUrl: string | undefined;
@@ -222,6 +227,7 @@ export class AppConfig {
     this.idempotencyTtlMs = parseDuration(env.IDEMPOTENCY_TTL) ?? 0;
     this.idempotencyLockTimeoutMs = parseDuration(env.IDEMPOTENCY_LOCK_TIMEOUT) ?? 60_000;
     this.logLevel = env.LOG_LEVEL;
+    this.connectorHealthIntervalMs = env.CONNECTOR_HEALTH_INTERVAL_MS;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     this.configuredPublicUrl = env.PUBLIC_URL;
     this.logFormat = env.LOG_FORMAT;

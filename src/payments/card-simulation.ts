@@ -17,7 +17,10 @@ export type SimulateCaptureMode = (typeof SIMULATE_CAPTURE_MODES)[number];
 export const SIMULATE_REFUND_MODES = ['refund_failure'] as const;
 export type SimulateRefundMode = (typeof SIMULATE_REFUND_MODES)[number];
 
-export type FailureCode = Exclude<SimulateCreateMode, 'success'> | SimulateCaptureMode | SimulateRefundMode;
+/** Routing's own terminal code: no connector could take the payment (design-v2 §3). */
+export type RoutingFailureCode = 'no_connector_available';
+
+export type FailureCode = Exclude<SimulateCreateMode, 'success'> | SimulateCaptureMode | SimulateRefundMode | RoutingFailureCode;
 
 export const DEFAULT_TEST_CARD = '4242424242424242';
 
@@ -41,6 +44,7 @@ const FAILURE_MESSAGES: Readonly<Record<FailureCode, string>> = {
   bank_error: 'The issuing bank returned an error. Please try again later.',
   network_timeout: 'The card network did not respond in time.',
   refund_failure: 'The refund could not be processed by the card network.',
+  no_connector_available: 'No connector can process this payment (method, currency, country, or all circuits open or disabled).',
 };
 
 const GENERIC_FAILURE_MESSAGE = 'The payment could not be processed.';

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan, Raw } from 'typeorm';
+import { ClockService } from '../clock/clock.service';
+import { ConnectorCallsService, CallsOutcome } from '../connectors/connector-calls.service';
+import { RoutingService } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
-import { ClockService } from '../clock/clock.service';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
@@ -26,6 +28,7 @@ import { paymentSignals } from './payment-risk';
 import { ReviewsService } from '../reviews/reviews.service';
 import { finalOutcome } from '../risk/outcome';
 import { RiskDecision, RiskService } from '../risk/risk.service';
+import { PaymentFacts, paymentFacts } from './payment-facts';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -37,6 +40,9 @@ export interface PaymentGroupRow {
   captured: string;
   refunded: string;
 }
+
+/** What a payment risk blocked got from the connectors: nothing (none was called). */
+const BLOCKED_BY_RISK: CallsOutcome = { attempts: [], connector: null, verdict: 'fraud_detected', reports: [] };
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
@@ -67,6 +73,8 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
+    private readonly routing: RoutingService,
+    private readonly calls: ConnectorCallsService,
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
     private readonly config: AppConfig,
@@ -74,7 +82,11 @@ export class PaymentsService {
     private readonly reviews: ReviewsService,
   ) {}
 
-  /** Creates a payment and runs it through authorization (and capture, when automatic). */
+  /**
+   * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
+   * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
+   * then the circuit breakers hear about the calls.
+   */
   async create(actor: Actor, dto: CreatePaymentDto): Promise<PaymentView> {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
@@ -82,21 +94,26 @@ export class PaymentsService {
     const card = this.resolveCard(dto, now);
     const issuer = this.resolveOutcome(dto, card, now);
     const payment = this.newPayment(actor, dto, card, now);
-    // Risk decides before the issuer is asked: a block fails the payment as fraud_detected.
+    const facts = paymentFacts(dto, payment.id);
+    Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
+    // Risk decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
     const risk = await this.risk.assess(paymentSignals(actor, dto, payment, card, issuer), now);
-    const outcome: SimulateCreateMode = risk.blocked ? 'fraud_detected' : issuer;
-    payment.outcome = finalOutcome(risk, outcome !== 'success');
-    const steps = this.runCreation(payment, dto, outcome);
+    const calls = risk.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, issuer, now);
+    Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
+    payment.outcome = finalOutcome(risk, calls.verdict !== 'success');
+    const steps = this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
     const expiry = this.expiryOf(payment);
-    // One statement (atomic on its own): the payment, its history, its expiry, its risk bookkeeping, its events and their deliveries.
+    // One statement (atomic on its own): the payment, its history, its expiry, attempts, risk bookkeeping, events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     this.scheduler.appendSchedule(statement, expiry);
+    this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
     const riskEvents = this.appendRiskEffects(statement, payment, risk, now);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.statusEvents(payment, steps), ...riskEvents]);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.creationEvents(payment, steps, calls), ...riskEvents]);
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
-    if (outcome === 'network_timeout') {
+    await this.calls.report(actor.merchantId, calls, now);
+    if (calls.verdict === 'network_timeout') {
       await sleep(dto.simulate_delay_ms ?? NETWORK_TIMEOUT_DEFAULT_DELAY_MS);
       throw new DomainError('network_timeout', 'The card network did not respond in time; the payment failed.', undefined, {
         payment_id: payment.id,
@@ -111,6 +128,25 @@ export class PaymentsService {
     if (payment.status === 'FAILED') this.risk.appendDecline(statement, payment.merchantId, risk, now);
     if (payment.outcome?.type !== 'manual_review') return [];
     return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
+  }
+
+  private async callConnectors(actor: Actor, dto: CreatePaymentDto, facts: PaymentFacts, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
+    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
+    return this.calls.call(actor.merchantId, decision, connectors, outcome, now);
+  }
+
+  /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
+  private creationEvents(payment: PaymentEntity, steps: HistoryStep[], calls: CallsOutcome): DomainEvent[] {
+    const [created, ...rest] = this.statusEvents(payment, steps);
+    const attemptFailed = calls.attempts
+      .filter((attempt) => attempt.status === 'failed')
+      .map((attempt) => ({
+        type: 'payment.attempt_failed',
+        paymentId: payment.id,
+        object: { object: 'payment_attempt', payment_id: payment.id, ...attempt },
+        occurredAt: payment.updatedAt,
+      }));
+    return [created, ...attemptFailed, ...rest];
   }
 
   /**
@@ -263,7 +299,7 @@ export class PaymentsService {
     return { from: result.from, to: result.to, event: event.type };
   }
 
-  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode): HistoryStep[] {
+  private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode | 'no_connector_available'): HistoryStep[] {
     const steps: HistoryStep[] = [{ from: null, to: 'CREATED', event: CREATE_EVENT }];
     if (outcome !== 'success') {
       steps.push(this.transition(payment, { type: 'DECLINE', failureCode: outcome }));
@@ -332,6 +368,11 @@ export class PaymentsService {
       captureBefore: null,
       cancellationReason: null,
       outcome: null,
+      connector: null,
+      attempts: [],
+      payerCountry: null,
+      payerCountrySource: null,
+      cardCountry: null,
       createdAt: now,
       updatedAt: now,
     } satisfies PaymentEntity);

@@ -53,13 +53,12 @@ export class RiskService {
       this.velocity.count(input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now),
     ]);
     const usd = amountInUsd(input.amount, input.currency);
-    const payerCountry = input.payerCountry ?? input.ipCountry;
     const { score, level } = scorePayment({
       cardNumber: input.cardNumber,
       testCardOverrides: input.testCardOverrides,
       amountInUsd: usd,
       cardCountry: input.cardCountry,
-      payerCountry,
+      payerCountry: input.payerCountry,
       chargesPerCardHourly: counts.charges_per_card_hourly,
     });
     const base = { cardFingerprint: fingerprint, risk_score: score, risk_level: level };

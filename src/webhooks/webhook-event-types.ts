@@ -7,10 +7,13 @@ export const WEBHOOK_EVENT_TYPES = [
   'payment.refunded',
   'payment.failed',
   'payment.canceled',
+  'payment.attempt_failed',
   'refund.succeeded',
   'refund.failed',
   'review.opened',
   'review.closed',
+  'connector.circuit_opened',
+  'connector.circuit_closed',
 ] as const;
 
 export const ALL_EVENTS = '*';

@@ -335,6 +335,8 @@ const FORM_NASTIES: Array<{ name: string; body: (base: object) => string }> = [
   { name: '10 MB form value', body: (base) => `${stringify(base)}&description=${'a'.repeat(10 * 1024 * 1024)}` },
 ];
 
+const FUZZ_CONNECTOR = 'fuzz_target';
+
 interface Counts {
   [table: string]: number;
 }
@@ -360,6 +362,8 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     endpointId = (await app.http.post('/v1/webhook-endpoints').set(bearer(merchant)).send({ url: 'https://hooks.example.test/f' }).expect(201)).body.id;
     const payment = (await app.http.post('/v1/payments').set(bearer(merchant)).send({ amount: 100, currency: 'usd' }).expect(201)).body;
     eventId = (await app.http.get(`/v1/events?payment_id=${payment.id}&limit=1`).set(bearer(merchant)).expect(200)).body.data[0].id;
+    // A custom connector no routing uses: fuzzed profiles and outages must not fail the payments other routes need.
+    await app.http.post('/v1/connectors').set(bearer(merchant)).send({ id: FUZZ_CONNECTOR, methods: ['card'] }).expect(201);
   });
 
   afterAll(async () => {
@@ -377,6 +381,9 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/webhook-endpoints/{id}': async () => endpointId,
     '/v1/webhook-endpoints/{id}/rotate-secret': async () => endpointId,
     '/v1/reviews/{id}/approve': () => newReview(),
+    '/v1/connectors/{id}': async () => FUZZ_CONNECTOR,
+    '/v1/connectors/{id}/outages': async () => FUZZ_CONNECTOR,
+    '/v1/connectors/{id}/circuit': async () => FUZZ_CONNECTOR,
   };
 
   /** A body the route accepts, which the nasties are spliced into. */
@@ -387,6 +394,10 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/webhook-endpoints': { url: 'https://hooks.example.test/n' },
     '/v1/webhook-endpoints/{id}': { description: 'patched' },
     '/v1/risk-rules': { action: 'review', predicate: ':amount_in_usd: > 1000000' },
+    '/v1/connectors': { id: 'fuzz_connector', methods: ['card'] },
+    '/v1/connectors/{id}/outages': { for: '1s' },
+    '/v1/connectors/{id}/circuit': { state: 'closed' },
+    '/v1/routing/evaluate': { amount: 1000, currency: 'usd' },
   };
 
   /** An open review: the elevated-risk test card matches the default review rule. */
@@ -425,6 +436,9 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
               (SELECT count(*)::int FROM api_keys) AS api_keys,
               (SELECT count(*)::int FROM merchants) AS merchants,
               (SELECT count(*)::int FROM idempotency_keys WHERE merchant_id = $1) AS idempotency_keys,
+              (SELECT count(*)::int FROM connectors WHERE merchant_id = $1) AS connectors,
+              (SELECT count(*)::int FROM payment_attempts WHERE merchant_id = $1) AS payment_attempts,
+              (SELECT md5(string_agg(c::text, ',' ORDER BY id)) FROM connectors c WHERE merchant_id = $1) AS connectors_hash,
               (SELECT md5(string_agg(w::text, ',' ORDER BY id)) FROM webhook_endpoints w WHERE merchant_id = $1) AS endpoints_hash`,
       [merchant.id],
     );

@@ -33,6 +33,9 @@ const TABLES = [
   'webhook_attempts',
   'risk_rules',
   'reviews',
+  'connectors',
+  'routing_configs',
+  'payment_attempts',
 ];
 
 // A's rows, hashed in full (api_keys without last_used_at, which A's own reads touch).
@@ -46,7 +49,11 @@ const MERCHANT_ROWS: Record<string, string> = {
   webhook_deliveries: 'SELECT t::text AS r FROM webhook_deliveries t WHERE merchant_id = $1',
   risk_rules: 'SELECT t::text AS r FROM risk_rules t WHERE merchant_id = $1',
   reviews: 'SELECT t::text AS r FROM reviews t WHERE merchant_id = $1',
+  connectors: 'SELECT t::text AS r FROM connectors t WHERE merchant_id = $1',
+  payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
 };
+
+jest.setTimeout(60_000);
 
 describe('isolation on every route with an id (fault)', () => {
   let app: TestApp;

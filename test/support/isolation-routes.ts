@@ -42,6 +42,7 @@ export const MISSING = {
   apiKey: 'key_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   riskRule: 'rr_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   review: 'rv_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  connector: 'missing_sim',
 };
 
 /** One entry per operation on a path with a path parameter. Adding a route to the API means adding one here. */
@@ -84,6 +85,20 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
         const { last_used_at: _ignored, ...key } = keys.find((k) => k.id === id) ?? { id: 'gone' };
         return key;
       },
+    };
+  }
+
+  let connectorCount = 0;
+  /** A custom connector of A's (the built-ins are every merchant's own copies, so B's id is B's). */
+  async function connectorObject(): Promise<OwnedObject> {
+    const id = `a_only_${connectorCount++}`;
+    await asA('post', '/v1/connectors').send({ id, methods: ['card'] }).expect(201);
+    return {
+      id,
+      read: async () => ({
+        connector: (await asA('get', `/v1/connectors/${id}`).expect(200)).body,
+        health: (await asA('get', `/v1/connectors/${id}/health`).expect(200)).body,
+      }),
     };
   }
 
@@ -132,6 +147,12 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     },
     'DELETE /v1/webhook-endpoints/{id}': { create: endpointObject, missingId: MISSING.endpoint },
     'POST /v1/webhook-endpoints/{id}/rotate-secret': { create: endpointObject, missingId: MISSING.endpoint },
+    'GET /v1/connectors/{id}': { create: connectorObject, missingId: MISSING.connector },
+    'PATCH /v1/connectors/{id}': { create: connectorObject, body: { enabled: false, profile: { technical_error_rate: 1 } }, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/outages': { create: connectorObject, body: { for: '5m' }, missingId: MISSING.connector },
+    'DELETE /v1/connectors/{id}/outages': { create: connectorObject, missingId: MISSING.connector },
+    'GET /v1/connectors/{id}/health': { create: connectorObject, missingId: MISSING.connector },
+    'POST /v1/connectors/{id}/circuit': { create: connectorObject, body: { state: 'open' }, missingId: MISSING.connector },
   };
 }
 

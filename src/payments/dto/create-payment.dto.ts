@@ -5,6 +5,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsIP,
   IsObject,
   IsOptional,
   IsString,
@@ -18,6 +19,7 @@ import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
 import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
 import { PAYMENT_METHOD_FORMS_MESSAGE, TEST_PAYMENT_METHOD_EXPIRY, TEST_PAYMENT_METHOD_IDS, testPaymentMethodCard } from '../test-payment-methods';
+import { IsCountryCode } from '../../payer-country/is-country-code.validator';
 import { SimulateDelayDto } from './simulate-delay.dto';
 
 /** `"pm_card_visa"` (or `"tok_visa"`) becomes the card object it stands for; any other value is left to validation. */
@@ -110,6 +112,23 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsOptional()
   @IsStringMap({ maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 })
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'DE', description: "The payer's country (ISO 3166-1 alpha-2); wins over customer_ip and the card's country." })
+  @IsOptional()
+  @IsCountryCode()
+  customer_country?: string;
+
+  @ApiPropertyOptional({ example: '81.2.69.160', description: "The payer's IP (v4 or v6): its country (offline table) is the payer country unless customer_country is given." })
+  @IsOptional()
+  @IsString()
+  @IsIP(undefined, { message: 'customer_ip must be an IPv4 or IPv6 address' })
+  customer_ip?: string;
+
+  @ApiPropertyOptional({ example: 'adyen_sim', description: 'Force this connector (400 if it cannot take the payment); skips routing.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  connector?: string;
 
   @ApiPropertyOptional({ enum: SIMULATE_CREATE_MODES, description: 'Force an outcome; wins over the test card.' })
   @IsOptional()

@@ -8,6 +8,18 @@ class CardView {
   @ApiProperty({ example: '4242' }) last4: string;
   @ApiProperty({ example: 12 }) exp_month: number;
   @ApiProperty({ example: 2030 }) exp_year: number;
+  @ApiProperty({ nullable: true, type: String, example: 'US', description: "The card's issuing country (BIN), null when unknown" })
+  country: string | null;
+}
+
+class AttemptView {
+  @ApiProperty({ example: 'att_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
+  @ApiProperty({ example: 'adyen_sim' }) connector: string;
+  @ApiProperty({ enum: ['succeeded', 'declined', 'failed'], description: 'failed = technical (timeout, http_5xx, connection_reset, outage): the next connector is tried' })
+  status: string;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'The technical error or the decline code' }) error: string | null;
+  @ApiProperty({ example: 84 }) latency_ms: number;
+  @ApiProperty({ enum: ['rule', 'default', 'volume_split', 'fallback', 'forced'] }) reason: string;
 }
 
 class PaymentMethodView {
@@ -32,6 +44,12 @@ export class PaymentView {
   @ApiProperty({ example: 2000 }) amount_captured: number;
   @ApiProperty({ example: 0 }) amount_refunded: number;
   @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
+  @ApiProperty({ nullable: true, type: String, example: 'stripe_sim', description: 'The connector that answered; null when none could be called' })
+  connector: string | null;
+  @ApiProperty({ type: [AttemptView], description: 'Every connector call, in order' }) attempts: AttemptView[];
+  @ApiProperty({ nullable: true, type: String, example: 'US', description: 'ISO alpha-2; null when unknown' }) payer_country: string | null;
+  @ApiProperty({ nullable: true, enum: ['explicit', 'ip', 'card'], description: 'customer_country, customer_ip or the card' })
+  payer_country_source: 'explicit' | 'ip' | 'card' | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_code: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) failure_message: string | null;
   @ApiProperty({ type: PaymentErrorView, nullable: true, example: null, description: 'Why the payment failed (status FAILED); null otherwise.' })
@@ -79,8 +97,12 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     amount_refunded: row.amountRefunded,
     payment_method: {
       type: 'card',
-      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear },
+      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear, country: row.cardCountry },
     },
+    connector: row.connector,
+    attempts: row.attempts,
+    payer_country: row.payerCountry,
+    payer_country_source: row.payerCountrySource,
     failure_code: row.failureCode,
     failure_message: row.failureMessage,
     last_payment_error: paymentError(row.status, row.failureCode, row.failureMessage),

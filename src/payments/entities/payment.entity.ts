@@ -1,6 +1,7 @@
 import { RiskOutcome } from '../../risk/outcome';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/money';
+import type { AttemptRecord } from '../../connectors/attempts.repository';
 import type { CancellationReason, PaymentStatus } from '../payment.machine';
 
 export type CaptureMethod = 'automatic' | 'manual';
@@ -57,6 +58,23 @@ export class PaymentEntity {
 
   @Column({ type: 'jsonb' })
   metadata: Record<string, string>;
+
+  /** The connector that answered (null when none was called). */
+  @Column({ type: 'text', nullable: true })
+  connector: string | null;
+
+  /** The view copy of this payment's rows in payment_attempts (written once, with them). */
+  @Column({ type: 'jsonb' })
+  attempts: AttemptRecord[];
+
+  @Column({ name: 'payer_country', type: 'text', nullable: true })
+  payerCountry: string | null;
+
+  @Column({ name: 'payer_country_source', type: 'text', nullable: true })
+  payerCountrySource: 'explicit' | 'ip' | 'card' | null;
+
+  @Column({ name: 'card_country', type: 'text', nullable: true })
+  cardCountry: string | null;
 
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
