@@ -87,6 +87,17 @@ describe('risk: outcome, rules, velocity, reviews (e2e)', () => {
       expect(declined).toMatchObject({ status: 'FAILED', failure_code: 'card_declined', outcome: { type: 'issuer_declined', risk_level: 'normal', rule: null } });
     });
 
+    it('card country ≠ payer country plus USD 1,000 is two signals: elevated (70) → review; attributes see the countries', async () => {
+      const mismatch = await pay(merchant, { customer_country: 'DE' });
+      expect(mismatch.outcome).toMatchObject({ type: 'authorized', risk_level: 'normal', risk_score: 40 });
+      const both = await pay(merchant, { customer_country: 'DE', amount: 100_000 });
+      expect(both.outcome).toMatchObject({ type: 'manual_review', risk_level: 'elevated', risk_score: 70, rule: { action: 'review' } });
+      const countries = await createMerchant(app.http, 'risk countries');
+      const rule = await addRule(countries, 'block', ":card_country: = 'US' and :ip_country: in ('GB', 'FR')");
+      expect((await pay(countries, { customer_ip: '81.2.69.160' })).outcome).toMatchObject({ type: 'blocked', rule: { id: rule.id } });
+      expect((await pay(countries)).outcome.type).toBe('authorized');
+    });
+
     it('4100000000000019 is always blocked, rule null, highest → FAILED fraud_detected', async () => {
       const payment = await pay(merchant, card(ALWAYS_BLOCKED));
       expect(payment).toMatchObject({ status: 'FAILED', failure_code: 'fraud_detected' });

@@ -167,10 +167,11 @@ describe('Stripe habits: Basic auth, form bodies, test payment method ids, payme
       chargeDeclinedIncorrectCvc: { status: 'FAILED', failure_code: 'incorrect_cvc', brand: 'visa' },
       chargeDeclinedProcessingError: { status: 'FAILED', failure_code: 'processing_error', brand: 'visa' },
       chargeDeclinedFraudulent: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },
-      // 3DS and risk behaviour arrive with their own features; today they are the card numbers those will key on.
+      // 3DS behaviour arrives with its own feature; today it is the card number that will key on.
       threeDSecure2Required: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
+      // Risk: elevated succeeds (and opens a review), highest is blocked by the default rule.
       riskLevelElevated: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
-      riskLevelHighest: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
+      riskLevelHighest: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },
     };
 
     it.each(Object.entries(outcomes))('pm_card_%s and its tok_ twin give the card outcome', async (name, expected) => {

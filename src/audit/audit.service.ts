@@ -32,7 +32,8 @@ export class AuditService {
       ip: actor.ip ?? null,
       userAgent: actor.userAgent ?? null,
       details: entry.details ?? {},
-      createdAt: await this.clock.now(actor.merchantId),
+      // Read through `manager` when given: in embedded mode (a pool of one) a second connection would wait on this transaction.
+      createdAt: await this.clock.now(actor.merchantId, manager ?? undefined),
     };
     // jsonb `details` is an open record, which TypeORM's deep-partial insert type cannot express.
     await (manager ?? this.logs.manager).insert(AuditLogEntity, row as QueryDeepPartialEntity<AuditLogEntity>);
