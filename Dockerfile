@@ -7,8 +7,10 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY nest-cli.json tsconfig.json tsconfig.build.json .swcrc ./
+COPY nest-cli.json tsconfig.json tsconfig.build.json .swcrc openapi.json ./
 COPY src ./src
+# The CLI (src/cli) is typed by the generated client and reads openapi.json.
+COPY clients ./clients
 RUN npx nest build
 
 FROM node:20-bookworm-slim
@@ -20,6 +22,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# The payment-sandbox CLI (docker run … node bin/payment-sandbox.js --help) and the typed client.
+COPY openapi.json ./
+COPY clients ./clients
+COPY bin ./bin
 # Embedded mode keeps its data here (mount a volume on it to keep it); owned by the unprivileged user.
 RUN mkdir -p /app/.sandbox-data && chown node:node /app/.sandbox-data
 USER node

@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { QueryParamsGuard } from './common/query-params.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseConnection } from './database/database-connection';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
@@ -57,6 +58,7 @@ export class AppModule {
         RateLimitModule,
         EventsModule,
         HealthModule,
+        DashboardModule,
         // Observability (issue 17): timeline, audit log, live streams, metrics, analytics.
         TimelineModule,
         AuditModule,

@@ -28,7 +28,7 @@ describe('errors and Request-Id (e2e)', () => {
   it.each([
     ['GET', '/v1/nope'],
     ['POST', '/v1/nope'],
-    ['GET', '/'],
+    ['GET', '/nope'],
     ['DELETE', '/v1/payments'],
     ['PUT', '/v1/payments/pay_123'],
   ])('%s %s is 404 route_not_found in the standard body', async (method, path) => {
