@@ -17,6 +17,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { PaymentsModule } from './payments/payments.module';
+import { CustomerActionsModule } from './customer-actions/customer-actions.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -49,6 +50,7 @@ export class AppModule {
         ApiKeysModule,
         MerchantsModule,
         PaymentsModule,
+        CustomerActionsModule,
         RefundsModule,
         RiskModule,
         ReviewsModule,

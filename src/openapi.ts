@@ -48,7 +48,7 @@ function withBasicAuth(document: OpenAPIObject): OpenAPIObject {
 /** Every authenticated POST accepts Idempotency-Key; document it once here rather than per route. */
 function withIdempotencyHeader(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
-    if (!item.post || path === '/v1/merchants' || path === '/v1/api-keys') continue;
+    if (!item.post || path === '/v1/merchants' || path === '/v1/api-keys' || path.startsWith('/v1/3ds/')) continue;
     item.post.parameters = [
       ...(item.post.parameters ?? []).filter((parameter) => !('name' in parameter) || parameter.name !== 'Idempotency-Key'),
       {

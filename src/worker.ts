@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { CustomerActionsModule } from './customer-actions/customer-actions.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { checkDependencies, exitOnStartupError } from './startup-errors';
 import { WorkerModule } from './webhooks/worker/worker.module';
@@ -33,6 +34,7 @@ class WorkerAppModule {
         MetricsModule,
         HealthModule,
         PaymentsModule,
+        CustomerActionsModule,
         WorkerModule.forRoot(config),
         ConnectorHealthModule,
       ],

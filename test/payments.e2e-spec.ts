@@ -77,7 +77,8 @@ describe('payments (e2e)', () => {
         amount_capturable: 0,
         amount_captured: 2000,
         amount_refunded: 0,
-        payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number), country: 'US' } },
+        payment_method: { type: 'card', card: { brand: 'visa', last4: '4242', exp_month: expect.any(Number), exp_year: expect.any(Number), country: 'US', three_d_secure: { result: null, flow: null } } },
+        next_action: null,
         // v2 (routing): a USD payment with the default (US) test card goes to stripe_sim in one attempt.
         connector: 'stripe_sim',
         attempts: [{ id: expect.stringMatching(/^att_/), connector: 'stripe_sim', status: 'succeeded', error: null, latency_ms: 0, reason: 'default' }],

@@ -183,7 +183,7 @@ describe('failure simulation (e2e)', () => {
       const response = await pay({ payment_method: card(number) }).expect(201);
       expect(response.body.payment_method).toEqual({
         type: 'card',
-        card: { brand: 'visa', last4: number.slice(-4), exp_month: 12, exp_year: FUTURE_YEAR, country: 'US' },
+        card: { brand: 'visa', last4: number.slice(-4), exp_month: 12, exp_year: FUTURE_YEAR, country: 'US', three_d_secure: { result: null, flow: null } },
       });
       if (outcome === 'success') {
         expect(response.body).toMatchObject({ status: 'CAPTURED', failure_code: null });

@@ -8,8 +8,7 @@ function basic(merchant: TestMerchant | string, password = ''): { Authorization:
 }
 
 const CARD = '4242424242424242';
-// Differ between two payments created one after the other: ids, times, and what derives from them.
-const VOLATILE = ['id', 'created_at', 'updated_at', 'capture_before', 'attempts'];
+const VOLATILE = ['id', 'created_at', 'updated_at', 'attempts', 'capture_before'];
 
 function stable(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([key]) => !VOLATILE.includes(key)));
@@ -168,8 +167,9 @@ describe('Stripe habits: Basic auth, form bodies, test payment method ids, payme
       chargeDeclinedIncorrectCvc: { status: 'FAILED', failure_code: 'incorrect_cvc', brand: 'visa' },
       chargeDeclinedProcessingError: { status: 'FAILED', failure_code: 'processing_error', brand: 'visa' },
       chargeDeclinedFraudulent: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },
-      // 3DS behaviour arrives with its own feature; today it is the card number that will key on.
-      threeDSecure2Required: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
+      // 3DS and risk behaviour arrive with their own features; today they are the card numbers those will key on.
+      // A 3-D Secure challenge card (design-v2 §2): the payment waits for its customer.
+      threeDSecure2Required: { status: 'REQUIRES_ACTION', failure_code: null, brand: 'visa' },
       // Risk: elevated succeeds (and opens a review), highest is blocked by the default rule.
       riskLevelElevated: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
       riskLevelHighest: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },

@@ -226,6 +226,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/{id}/customer-action": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test helper: resolve the pending customer step now
+         * @description Acts as the customer of a REQUIRES_ACTION (3-D Secure) or PROCESSING (UPI, M-Pesa) payment. approve completes the step (the bank’s answer still applies: a card that declines after authentication, failure@/nofunds@ VPAs, M-Pesa code 1); fail, cancel and abandon fail it. Without this call the step resolves by itself on the merchant clock.
+         */
+        post: operations["CustomerActionsController_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/3ds/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 3-D Secure challenge page (next_action.redirect_to_url.url)
+         * @description Plain HTML, no external assets: Complete, Fail and Cancel. No API key: the one-time token is the credential.
+         */
+        get: operations["ThreeDSecurePageController_show"];
+        put?: never;
+        /**
+         * The challenge page’s answer
+         * @description complete → the card is authenticated (the bank may still decline), fail → authentication_failed, cancel → payment_cancelled. Answers 302 to return_url?payment_id=…&redirect_status=succeeded|failed|canceled, or a result page without return_url.
+         */
+        post: operations["ThreeDSecurePageController_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments/{id}/refunds": {
         parameters: {
             query?: never;
@@ -870,10 +914,44 @@ export interface components {
              */
             cvc?: string;
         };
-        PaymentMethodDto: {
+        CardPaymentMethodDto: {
             /** @enum {string} */
             type: "card";
             card: components["schemas"]["CardDto"];
+        };
+        UpiDto: {
+            /**
+             * @description The payer’s VPA; required for collect. Test VPAs pick the outcome.
+             * @example success@sandbox
+             */
+            vpa?: string;
+            /**
+             * @example collect
+             * @enum {string}
+             */
+            flow: "collect" | "intent";
+            /**
+             * @description Seconds until the request expires.
+             * @default 600
+             */
+            expire_after_s: number;
+        };
+        UpiPaymentMethodDto: {
+            /** @enum {string} */
+            type: "upi";
+            upi: components["schemas"]["UpiDto"];
+        };
+        MpesaDto: {
+            /**
+             * @description 12 digits, 2547… or 2541…; 2547000 + a 5-digit ResultCode picks the answer.
+             * @example 254708374149
+             */
+            phone: string;
+        };
+        MpesaPaymentMethodDto: {
+            /** @enum {string} */
+            type: "mpesa";
+            mpesa: components["schemas"]["MpesaDto"];
         };
         CreatePaymentDto: {
             /**
@@ -896,11 +974,19 @@ export interface components {
              * @enum {string}
              */
             capture_method: "automatic" | "manual";
+            /** @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242. */
+            payment_method?: components["schemas"]["CardPaymentMethodDto"] | components["schemas"]["UpiPaymentMethodDto"] | components["schemas"]["MpesaPaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
             /**
-             * @description A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.
-             * @example pm_card_visa
+             * @description Cards: automatic (only cards that demand it) or required.
+             * @default automatic
+             * @enum {string}
              */
-            payment_method?: components["schemas"]["PaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
+            three_d_secure: "automatic" | "required";
+            /**
+             * @description Where the 3-D Secure page sends the customer back (http or https).
+             * @example https://shop.example/checkout/return
+             */
+            return_url?: string;
             /** @example Order #1234 */
             description?: string;
             /** @example jane@example.com */
@@ -934,6 +1020,18 @@ export interface components {
              */
             simulate?: "success" | "card_declined" | "insufficient_funds" | "expired_card" | "incorrect_cvc" | "processing_error" | "fraud_detected" | "bank_error" | "network_timeout";
         };
+        ThreeDSecureView: {
+            /**
+             * @example authenticated
+             * @enum {string|null}
+             */
+            result: "authenticated" | "failed" | "not_supported" | "attempt_acknowledged" | null;
+            /**
+             * @example challenge
+             * @enum {string|null}
+             */
+            flow: "challenge" | "frictionless" | null;
+        };
         CardView: {
             /** @example visa */
             brand: string;
@@ -948,11 +1046,93 @@ export interface components {
              * @example US
              */
             country: string | null;
+            /** @description null/null when 3-D Secure did not run */
+            three_d_secure: components["schemas"]["ThreeDSecureView"];
         };
-        PaymentMethodView: {
-            /** @enum {string} */
+        CardPaymentMethodView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "card";
             card: components["schemas"]["CardView"];
+        };
+        UpiView: {
+            /** @example success@sandbox */
+            vpa: string | null;
+            /** @enum {string} */
+            flow: "collect" | "intent";
+            /**
+             * @description NPCI response code once answered (00, ZA, ZM, Z9, U69, U30)
+             * @example 00
+             */
+            npci_code: string | null;
+        };
+        UpiPaymentMethodView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "upi";
+            upi: components["schemas"]["UpiView"];
+        };
+        MpesaView: {
+            /**
+             * @description masked
+             * @example 2547****4149
+             */
+            phone: string;
+            /** @example ws_CO_01122026221500123456789 */
+            checkout_request_id: string;
+            /** @example 0 */
+            result_code: number | null;
+            /** @example The service request is processed successfully. */
+            result_desc: string | null;
+            /** @example NLJ7RT61SV */
+            receipt_number: string | null;
+        };
+        MpesaPaymentMethodView: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mpesa";
+            mpesa: components["schemas"]["MpesaView"];
+        };
+        RedirectToUrlView: {
+            /**
+             * @description The one-time challenge page.
+             * @example http://localhost:4242/v1/3ds/3ds_mJ2x…
+             */
+            url: string;
+            /** @example https://shop.example/return */
+            return_url: string | null;
+        };
+        NextActionView: {
+            /** @enum {string} */
+            type: "redirect_to_url" | "upi_collect" | "upi_intent" | "mpesa_stk_push";
+            /** @description type redirect_to_url */
+            redirect_to_url?: components["schemas"]["RedirectToUrlView"];
+            /**
+             * @description type upi_collect: when the collect request expires
+             * @example 2026-12-01T22:25:00.000Z
+             */
+            expires_at?: string;
+            /**
+             * @description type upi_intent
+             * @example upi://pay?pa=sandbox.merchant%40razorpay&pn=Payment+Sandbox&tr=pay_…&am=20.00&cu=INR
+             */
+            intent_url?: string;
+            /**
+             * @description type upi_intent: what the QR code encodes
+             * @example upi://pay?pa=sandbox.merchant%40razorpay&…
+             */
+            qr_payload?: string;
+            /**
+             * @description type mpesa_stk_push: the STK push request
+             * @example ws_CO_01122026221500123456789
+             */
+            checkout_request_id?: string;
         };
         AttemptView: {
             /** @example att_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
@@ -1025,7 +1205,7 @@ export interface components {
              * @example CAPTURED
              * @enum {string}
              */
-            status: "CREATED" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
+            status: "CREATED" | "REQUIRES_ACTION" | "PROCESSING" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
             /** @enum {string} */
             capture_method: "automatic" | "manual";
             /**
@@ -1037,7 +1217,9 @@ export interface components {
             amount_captured: number;
             /** @example 0 */
             amount_refunded: number;
-            payment_method: components["schemas"]["PaymentMethodView"];
+            payment_method: components["schemas"]["CardPaymentMethodView"] | components["schemas"]["UpiPaymentMethodView"] | components["schemas"]["MpesaPaymentMethodView"];
+            /** @description What the customer must do (REQUIRES_ACTION, PROCESSING); null otherwise. */
+            next_action: components["schemas"]["NextActionView"] | null;
             /**
              * @description The connector that answered; null when none could be called
              * @example stripe_sim
@@ -1124,6 +1306,21 @@ export interface components {
              * @example 0
              */
             simulate_delay_ms?: number;
+        };
+        CustomerActionDto: {
+            /**
+             * @description approve: the customer completes the step (the bank’s answer still applies); fail: 3DS authentication_failed, UPI/M-Pesa incorrect_pin; cancel: payment_cancelled; abandon: 3DS authentication_abandoned, UPI/M-Pesa payment_expired.
+             * @example approve
+             * @enum {string}
+             */
+            action: "approve" | "fail" | "cancel" | "abandon";
+        };
+        ChallengeChoiceDto: {
+            /**
+             * @example complete
+             * @enum {string}
+             */
+            choice: "complete" | "fail" | "cancel";
         };
         CreateRefundDto: {
             /**
@@ -1585,11 +1782,19 @@ export interface components {
              * @enum {string}
              */
             capture_method: "automatic" | "manual";
+            /** @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242. */
+            payment_method?: components["schemas"]["CardPaymentMethodDto"] | components["schemas"]["UpiPaymentMethodDto"] | components["schemas"]["MpesaPaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
             /**
-             * @description A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.
-             * @example pm_card_visa
+             * @description Cards: automatic (only cards that demand it) or required.
+             * @default automatic
+             * @enum {string}
              */
-            payment_method?: components["schemas"]["PaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
+            three_d_secure: "automatic" | "required";
+            /**
+             * @description Where the 3-D Secure page sends the customer back (http or https).
+             * @example https://shop.example/checkout/return
+             */
+            return_url?: string;
             /** @example Order #1234 */
             description?: string;
             /** @example jane@example.com */
@@ -2016,7 +2221,7 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            enabled_events: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (staging) */
             description?: string;
         };
@@ -2057,7 +2262,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            enabled_events?: ("*" | "payment.created" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events?: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (production) */
             description?: string | null;
             /**
@@ -3018,7 +3223,7 @@ export interface operations {
                 starting_after?: string;
                 /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
                 created?: components["schemas"]["CreatedRangeDto"];
-                status?: "CREATED" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
+                status?: "CREATED" | "REQUIRES_ACTION" | "PROCESSING" | "AUTHORIZED" | "CAPTURED" | "PARTIALLY_REFUNDED" | "REFUNDED" | "FAILED" | "CANCELED";
                 /** @description Only payments whose metadata has every given pair: metadata[order_id]=1234. */
                 metadata?: {
                     [key: string]: string;
@@ -3528,6 +3733,314 @@ export interface operations {
             };
             /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    CustomerActionsController_act: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerActionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description resource_missing: no such payment for this merchant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description payment_invalid_state: nothing is pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ThreeDSecurePageController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html>…<button>Complete</button>… */
+                    "text/html": unknown;
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Used, expired or unknown token: an "expired" page; nothing changes */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html>…expired… */
+                    "text/html": unknown;
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ThreeDSecurePageController_choose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["ChallengeChoiceDto"];
+            };
+        };
+        responses: {
+            /** @description Result page (no return_url) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html>…succeeded… */
+                    "text/html": unknown;
+                };
+            };
+            /** @description Back to return_url with payment_id and redirect_status */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Used, expired or unknown token; nothing changes */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html>…expired… */
+                    "text/html": unknown;
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

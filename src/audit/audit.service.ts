@@ -32,7 +32,6 @@ export class AuditService {
       ip: actor.ip ?? null,
       userAgent: actor.userAgent ?? null,
       details: entry.details ?? {},
-      // Read through `manager` when given: in embedded mode (a pool of one) a second connection would wait on this transaction.
       createdAt: await this.clock.now(actor.merchantId, manager ?? undefined),
     };
     // jsonb `details` is an open record, which TypeORM's deep-partial insert type cannot express.

@@ -74,9 +74,14 @@ export async function rawRequest(
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
   });
   const text = await response.text();
+  const responseHeaders: Record<string, string> = {};
+  // forEach, not entries(): the browser specs bring in the DOM typings, whose Headers has no entries().
+  response.headers.forEach((value, name) => {
+    responseHeaders[name] = value;
+  });
   return {
     status: response.status,
-    headers: Object.fromEntries(response.headers.entries()),
+    headers: responseHeaders,
     json: parseJson(text),
     text,
     durationMs: Math.round(performance.now() - started),

@@ -1,7 +1,7 @@
 /** Who is calling: resolved by the API-key guard, passed explicitly to services. */
 export interface Actor {
   merchantId: string;
-  /** null for work the sandbox does on its own (a scheduled action, e.g. an authorization expiring). */
+  /** null for work the sandbox does on its own (a scheduled action, e.g. an authorization expiring) or for the customer (3-D Secure page). */
   apiKeyId: string | null;
   requestId: string;
   /** The client address the request came from (null when unknown, e.g. work the worker does). */

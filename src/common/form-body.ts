@@ -77,7 +77,11 @@ export function coerceFormNumbers(value: Plain, dto: Function): Plain {
 function coerceProperty(dto: Function, key: string, child: unknown): unknown {
   const designType = Reflect.getMetadata('design:type', dto.prototype, key) as unknown;
   if (typeof child === 'string' && designType === Number && NUMBER_TEXT.test(child)) return Number(child);
-  const nested = defaultMetadataStorage.findTypeMetadata(dto, key)?.typeFunction();
+  const metadata = defaultMetadataStorage.findTypeMetadata(dto, key);
+  // A discriminated property (payment_method by `type`) coerces by the subtype the body names.
+  const discriminator = metadata?.options?.discriminator;
+  const subType = discriminator && isPlainObject(child) ? discriminator.subTypes.find((candidate) => candidate.name === child[discriminator.property])?.value : undefined;
+  const nested = subType ?? metadata?.typeFunction();
   if (typeof nested === 'function' && isPlainObject(child)) return coerceFormNumbers(child, nested as Function);
   return child;
 }

@@ -152,6 +152,10 @@ class EnvironmentVariables {
   /** How long an AUTHORIZED (manual-capture) payment may be captured before it expires (merchant clock). */
   @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 7d' })
   AUTH_EXPIRY = '7d';
+
+  /** How long a 3-D Secure challenge waits for the customer (merchant clock) before authentication_abandoned. */
+  @Matches(/^[1-9]\d*(ms|s|m|h|d)$/, { message: 'must be a positive duration such as 10m' })
+  THREE_DS_TIMEOUT = '10m';
 }
 
 export class ConfigError extends Error {}
@@ -200,6 +204,7 @@ export class AppConfig {
   readonly clockCacheMs: number;
   readonly schedulerPollIntervalMs: number;
   readonly authExpiryMs: number;
+  readonly threeDSecureTimeoutMs: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -238,6 +243,7 @@ export class AppConfig {
     this.clockCacheMs = env.CLOCK_CACHE_MS;
     this.schedulerPollIntervalMs = env.SCHEDULER_POLL_INTERVAL_MS;
     this.authExpiryMs = parseDuration(env.AUTH_EXPIRY) ?? 7 * 86_400_000;
+    this.threeDSecureTimeoutMs = parseDuration(env.THREE_DS_TIMEOUT) ?? 600_000;
   }
 
   get embeddedDatabase(): boolean {

@@ -1,3 +1,5 @@
+import { CUSTOMER_STEP_FAILURE_MESSAGES } from '../payment-methods/failure-messages';
+
 export const SIMULATE_CREATE_MODES = [
   'success',
   'card_declined',
@@ -123,5 +125,6 @@ function isFailureCode(code: string): code is FailureCode {
 }
 
 export function failureMessage(code: string): string {
-  return isFailureCode(code) ? FAILURE_MESSAGES[code] : GENERIC_FAILURE_MESSAGE;
+  if (isFailureCode(code)) return FAILURE_MESSAGES[code];
+  return Object.prototype.hasOwnProperty.call(CUSTOMER_STEP_FAILURE_MESSAGES, code) ? CUSTOMER_STEP_FAILURE_MESSAGES[code] : GENERIC_FAILURE_MESSAGE;
 }

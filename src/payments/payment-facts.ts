@@ -14,7 +14,7 @@ export function paymentFacts(dto: CreatePaymentDto, paymentId: string): PaymentF
   // Validation has expanded a test payment method id ("pm_card_visa") to its card object.
   const paymentMethod = typeof dto.payment_method === 'object' ? dto.payment_method : undefined;
   const method = paymentMethod?.type ?? 'card';
-  const cardNumber = method === 'card' ? (paymentMethod?.card?.number ?? DEFAULT_TEST_CARD) : undefined;
+  const cardNumber = paymentMethod?.type === 'card' ? paymentMethod.card.number : method === 'card' ? DEFAULT_TEST_CARD : undefined;
   const payer = resolvePayerCountry({ customerCountry: dto.customer_country, customerIp: dto.customer_ip, cardNumber });
   return {
     payer,

@@ -1,7 +1,7 @@
 import { Actor } from '../common/actor';
 import { countryOfIp } from '../payer-country/ip-country';
 import { PaymentSignals } from '../risk/risk.service';
-import { SimulateCreateMode } from './card-simulation';
+import { detectBrand, SimulateCreateMode } from './card-simulation';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { PaymentEntity } from './entities/payment.entity';
 
@@ -16,7 +16,7 @@ export function paymentSignals(actor: Actor, dto: CreatePaymentDto, payment: Pay
     amount: payment.amount,
     currency: payment.currency,
     cardNumber: card.number,
-    cardBrand: payment.cardBrand,
+    cardBrand: payment.cardBrand ?? detectBrand(card.number),
     cardCountry: payment.cardCountry,
     ipCountry: ip ? countryOfIp(ip) : null,
     payerCountry: payment.payerCountry,

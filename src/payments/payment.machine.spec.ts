@@ -4,7 +4,9 @@ import {
   PAYMENT_STATUSES,
   PaymentEvent,
   PaymentEventType,
+  PaymentMethodType,
   PaymentStatus,
+  PAYMENT_METHOD_TYPES,
   PersistedPayment,
   acceptsEventType,
   applyPaymentEvent,
@@ -14,6 +16,8 @@ const AMOUNT = 1000;
 
 const FIXTURES: Record<PaymentStatus, PersistedPayment> = {
   CREATED: { status: 'CREATED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  REQUIRES_ACTION: { status: 'REQUIRES_ACTION', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  PROCESSING: { status: 'PROCESSING', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null, method: 'upi' },
   AUTHORIZED: { status: 'AUTHORIZED', amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null },
   CAPTURED: { status: 'CAPTURED', amount: AMOUNT, amountCaptured: AMOUNT, amountRefunded: 0, failureCode: null },
   PARTIALLY_REFUNDED: {
@@ -31,24 +35,65 @@ const FIXTURES: Record<PaymentStatus, PersistedPayment> = {
 const VALID_EVENTS: Record<PaymentEventType, PaymentEvent> = {
   AUTHORIZE: { type: 'AUTHORIZE' },
   DECLINE: { type: 'DECLINE', failureCode: 'card_declined' },
+  REQUIRE_ACTION: { type: 'REQUIRE_ACTION' },
+  PROCESS: { type: 'PROCESS' },
+  EXPIRE: { type: 'EXPIRE', failureCode: 'payment_expired' },
+  LATE_AUTHORIZE: { type: 'LATE_AUTHORIZE' },
   CAPTURE: { type: 'CAPTURE', amount: AMOUNT },
   FAIL_CAPTURE: { type: 'FAIL_CAPTURE', failureCode: 'bank_error' },
   CANCEL: { type: 'CANCEL' },
   REFUND: { type: 'REFUND', amount: 100 },
 };
 
-type Expected = PaymentStatus | 'rejected';
+/** `rejected`: the state has no transition for the event; `guarded`: it has one, but its guard refuses this payment. */
+type Expected = PaymentStatus | 'rejected' | 'guarded';
+type Row = [PaymentStatus, PaymentEventType, Expected, Partial<PersistedPayment>?];
 
-const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
+const UPI: Partial<PersistedPayment> = { method: 'upi' };
+const MPESA: Partial<PersistedPayment> = { method: 'mpesa' };
+const EXPIRED_UPI: Partial<PersistedPayment> = { method: 'upi', failureCode: 'payment_expired' };
+
+// Every (state, event type) pair once; the fixture column picks the payment method where a guard depends on it.
+const TABLE: Row[] = [
   ['CREATED', 'AUTHORIZE', 'AUTHORIZED'],
   ['CREATED', 'DECLINE', 'FAILED'],
+  ['CREATED', 'REQUIRE_ACTION', 'REQUIRES_ACTION'],
+  ['CREATED', 'PROCESS', 'PROCESSING', UPI],
+  ['CREATED', 'EXPIRE', 'rejected'],
+  ['CREATED', 'LATE_AUTHORIZE', 'rejected'],
   ['CREATED', 'CAPTURE', 'rejected'],
   ['CREATED', 'FAIL_CAPTURE', 'rejected'],
   ['CREATED', 'CANCEL', 'rejected'],
   ['CREATED', 'REFUND', 'rejected'],
 
+  ['REQUIRES_ACTION', 'AUTHORIZE', 'AUTHORIZED'],
+  ['REQUIRES_ACTION', 'DECLINE', 'FAILED'],
+  ['REQUIRES_ACTION', 'REQUIRE_ACTION', 'rejected'],
+  ['REQUIRES_ACTION', 'PROCESS', 'rejected'],
+  ['REQUIRES_ACTION', 'EXPIRE', 'FAILED'],
+  ['REQUIRES_ACTION', 'LATE_AUTHORIZE', 'rejected'],
+  ['REQUIRES_ACTION', 'CAPTURE', 'rejected'],
+  ['REQUIRES_ACTION', 'FAIL_CAPTURE', 'rejected'],
+  ['REQUIRES_ACTION', 'CANCEL', 'CANCELED'],
+  ['REQUIRES_ACTION', 'REFUND', 'rejected'],
+
+  ['PROCESSING', 'AUTHORIZE', 'AUTHORIZED'],
+  ['PROCESSING', 'DECLINE', 'FAILED'],
+  ['PROCESSING', 'REQUIRE_ACTION', 'rejected'],
+  ['PROCESSING', 'PROCESS', 'rejected'],
+  ['PROCESSING', 'EXPIRE', 'FAILED'],
+  ['PROCESSING', 'LATE_AUTHORIZE', 'rejected'],
+  ['PROCESSING', 'CAPTURE', 'rejected'],
+  ['PROCESSING', 'FAIL_CAPTURE', 'rejected'],
+  ['PROCESSING', 'CANCEL', 'CANCELED'],
+  ['PROCESSING', 'REFUND', 'rejected'],
+
   ['AUTHORIZED', 'AUTHORIZE', 'rejected'],
   ['AUTHORIZED', 'DECLINE', 'rejected'],
+  ['AUTHORIZED', 'REQUIRE_ACTION', 'rejected'],
+  ['AUTHORIZED', 'PROCESS', 'rejected'],
+  ['AUTHORIZED', 'EXPIRE', 'rejected'],
+  ['AUTHORIZED', 'LATE_AUTHORIZE', 'rejected'],
   ['AUTHORIZED', 'CAPTURE', 'CAPTURED'],
   ['AUTHORIZED', 'FAIL_CAPTURE', 'FAILED'],
   ['AUTHORIZED', 'CANCEL', 'CANCELED'],
@@ -56,6 +101,10 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
 
   ['CAPTURED', 'AUTHORIZE', 'rejected'],
   ['CAPTURED', 'DECLINE', 'rejected'],
+  ['CAPTURED', 'REQUIRE_ACTION', 'rejected'],
+  ['CAPTURED', 'PROCESS', 'rejected'],
+  ['CAPTURED', 'EXPIRE', 'rejected'],
+  ['CAPTURED', 'LATE_AUTHORIZE', 'rejected'],
   ['CAPTURED', 'CAPTURE', 'rejected'],
   ['CAPTURED', 'FAIL_CAPTURE', 'rejected'],
   ['CAPTURED', 'CANCEL', 'rejected'],
@@ -63,6 +112,10 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
 
   ['PARTIALLY_REFUNDED', 'AUTHORIZE', 'rejected'],
   ['PARTIALLY_REFUNDED', 'DECLINE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'REQUIRE_ACTION', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'PROCESS', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'EXPIRE', 'rejected'],
+  ['PARTIALLY_REFUNDED', 'LATE_AUTHORIZE', 'rejected'],
   ['PARTIALLY_REFUNDED', 'CAPTURE', 'rejected'],
   ['PARTIALLY_REFUNDED', 'FAIL_CAPTURE', 'rejected'],
   ['PARTIALLY_REFUNDED', 'CANCEL', 'rejected'],
@@ -70,6 +123,10 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
 
   ['REFUNDED', 'AUTHORIZE', 'rejected'],
   ['REFUNDED', 'DECLINE', 'rejected'],
+  ['REFUNDED', 'REQUIRE_ACTION', 'rejected'],
+  ['REFUNDED', 'PROCESS', 'rejected'],
+  ['REFUNDED', 'EXPIRE', 'rejected'],
+  ['REFUNDED', 'LATE_AUTHORIZE', 'rejected'],
   ['REFUNDED', 'CAPTURE', 'rejected'],
   ['REFUNDED', 'FAIL_CAPTURE', 'rejected'],
   ['REFUNDED', 'CANCEL', 'rejected'],
@@ -77,6 +134,10 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
 
   ['FAILED', 'AUTHORIZE', 'rejected'],
   ['FAILED', 'DECLINE', 'rejected'],
+  ['FAILED', 'REQUIRE_ACTION', 'rejected'],
+  ['FAILED', 'PROCESS', 'rejected'],
+  ['FAILED', 'EXPIRE', 'rejected'],
+  ['FAILED', 'LATE_AUTHORIZE', 'AUTHORIZED', EXPIRED_UPI],
   ['FAILED', 'CAPTURE', 'rejected'],
   ['FAILED', 'FAIL_CAPTURE', 'rejected'],
   ['FAILED', 'CANCEL', 'rejected'],
@@ -84,10 +145,27 @@ const TABLE: Array<[PaymentStatus, PaymentEventType, Expected]> = [
 
   ['CANCELED', 'AUTHORIZE', 'rejected'],
   ['CANCELED', 'DECLINE', 'rejected'],
+  ['CANCELED', 'REQUIRE_ACTION', 'rejected'],
+  ['CANCELED', 'PROCESS', 'rejected'],
+  ['CANCELED', 'EXPIRE', 'rejected'],
+  ['CANCELED', 'LATE_AUTHORIZE', 'rejected'],
   ['CANCELED', 'CAPTURE', 'rejected'],
   ['CANCELED', 'FAIL_CAPTURE', 'rejected'],
   ['CANCELED', 'CANCEL', 'rejected'],
   ['CANCELED', 'REFUND', 'rejected'],
+];
+
+// The guarded transitions, refused for the payments their guard excludes.
+const GUARDED: Row[] = [
+  ['CREATED', 'REQUIRE_ACTION', 'guarded', UPI],
+  ['CREATED', 'REQUIRE_ACTION', 'guarded', MPESA],
+  ['CREATED', 'PROCESS', 'guarded'],
+  ['CREATED', 'PROCESS', 'guarded', { method: 'card' }],
+  ['FAILED', 'LATE_AUTHORIZE', 'guarded'],
+  ['FAILED', 'LATE_AUTHORIZE', 'guarded', { method: 'card', failureCode: 'payment_expired' }],
+  ['FAILED', 'LATE_AUTHORIZE', 'guarded', { method: 'mpesa', failureCode: 'payment_expired' }],
+  ['FAILED', 'LATE_AUTHORIZE', 'guarded', { method: 'upi', failureCode: 'payment_declined' }],
+  ['FAILED', 'LATE_AUTHORIZE', 'guarded', { method: 'upi', failureCode: 'incorrect_pin' }],
 ];
 
 const FINAL_STATUSES: readonly PaymentStatus[] = ['REFUNDED', 'FAILED', 'CANCELED'];
@@ -101,14 +179,14 @@ describe('payment machine', () => {
     it('covers every (state, event type) pair exactly once', () => {
       expect(TABLE).toHaveLength(PAYMENT_STATUSES.length * PAYMENT_EVENT_TYPES.length);
       const keys = new Set(TABLE.map(([status, type]) => `${status}:${type}`));
-      expect(keys.size).toBe(42);
+      expect(keys.size).toBe(90);
     });
 
-    it.each(TABLE)('%s + %s -> %s', (status, type, expected) => {
-      const result = applyPaymentEvent(payment(status), VALID_EVENTS[type]);
-      if (expected === 'rejected') {
+    it.each([...TABLE, ...GUARDED])('%s + %s -> %s (%j)', (...[status, type, expected, overrides]: Row) => {
+      const result = applyPaymentEvent(payment(status, overrides), VALID_EVENTS[type]);
+      if (expected === 'rejected' || expected === 'guarded') {
         expect(result).toEqual({ ok: false, reason: 'invalid_state' });
-        expect(acceptsEventType(status, type)).toBe(false);
+        expect(acceptsEventType(status, type)).toBe(expected === 'guarded');
       } else {
         expect(result).toMatchObject({ ok: true, from: status, to: expected });
         expect(acceptsEventType(status, type)).toBe(true);
@@ -151,7 +229,7 @@ describe('payment machine', () => {
         ok: true,
         from: 'AUTHORIZED',
         to: 'CAPTURED',
-        context: { amount: AMOUNT, amountCaptured: 600, amountRefunded: 0, failureCode: null },
+        context: { amount: AMOUNT, amountCaptured: 600, amountRefunded: 0, failureCode: null, method: 'card' },
         events: ['payment.captured'],
       });
     });
@@ -219,6 +297,14 @@ describe('payment machine', () => {
     it.each<[PaymentStatus, PaymentEvent, string]>([
       ['CREATED', { type: 'AUTHORIZE' }, 'payment.authorized'],
       ['CREATED', { type: 'DECLINE', failureCode: 'card_declined' }, 'payment.failed'],
+      ['CREATED', { type: 'REQUIRE_ACTION' }, 'payment.requires_action'],
+      ['REQUIRES_ACTION', { type: 'AUTHORIZE' }, 'payment.authorized'],
+      ['REQUIRES_ACTION', { type: 'DECLINE', failureCode: 'authentication_failed' }, 'payment.failed'],
+      ['REQUIRES_ACTION', { type: 'EXPIRE', failureCode: 'authentication_abandoned' }, 'payment.failed'],
+      ['REQUIRES_ACTION', { type: 'CANCEL' }, 'payment.canceled'],
+      ['PROCESSING', { type: 'AUTHORIZE' }, 'payment.authorized'],
+      ['PROCESSING', { type: 'EXPIRE', failureCode: 'payment_expired' }, 'payment.failed'],
+      ['PROCESSING', { type: 'CANCEL' }, 'payment.canceled'],
       ['AUTHORIZED', { type: 'CAPTURE', amount: AMOUNT }, 'payment.captured'],
       ['AUTHORIZED', { type: 'FAIL_CAPTURE', failureCode: 'bank_error' }, 'payment.failed'],
       ['AUTHORIZED', { type: 'CANCEL' }, 'payment.canceled'],
@@ -235,9 +321,35 @@ describe('payment machine', () => {
         ok: true,
         from: 'CREATED',
         to: 'FAILED',
-        context: { amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: 'insufficient_funds' },
+        context: { amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: 'insufficient_funds', method: 'card' },
         events: ['payment.failed'],
       });
+    });
+
+    it('PROCESS emits payment.processing (UPI and M-Pesa)', () => {
+      for (const method of ['upi', 'mpesa'] as const) {
+        const result = applyPaymentEvent(payment('CREATED', { method }), { type: 'PROCESS' });
+        expect(result).toMatchObject({ ok: true, to: 'PROCESSING', events: ['payment.processing'] });
+      }
+    });
+
+    it('sets failureCode on EXPIRE', () => {
+      const result = applyPaymentEvent(payment('PROCESSING'), { type: 'EXPIRE', failureCode: 'payment_expired' });
+      expect(result).toMatchObject({ ok: true, to: 'FAILED', context: { failureCode: 'payment_expired', method: 'upi' } });
+    });
+
+    it('late authorization: an expired UPI payment becomes AUTHORIZED, loses its failure code, then captures', () => {
+      const late = applyPaymentEvent(payment('FAILED', EXPIRED_UPI), { type: 'LATE_AUTHORIZE' });
+      expect(late).toEqual({
+        ok: true,
+        from: 'FAILED',
+        to: 'AUTHORIZED',
+        context: { amount: AMOUNT, amountCaptured: 0, amountRefunded: 0, failureCode: null, method: 'upi' },
+        events: ['payment.authorized'],
+      });
+      if (!late.ok) return;
+      const captured = applyPaymentEvent({ status: late.to, ...late.context }, { type: 'CAPTURE', amount: AMOUNT });
+      expect(captured).toMatchObject({ ok: true, to: 'CAPTURED', events: ['payment.captured'] });
     });
 
     it('sets failureCode on FAIL_CAPTURE', () => {
@@ -292,13 +404,20 @@ describe('payment machine', () => {
     const stepTypeArb: fc.Arbitrary<PaymentEventType> = fc.oneof(
       { arbitrary: fc.constantFrom<PaymentEventType>('AUTHORIZE', 'CAPTURE'), weight: 6 },
       { arbitrary: fc.constant<PaymentEventType>('REFUND'), weight: 6 },
-      { arbitrary: fc.constantFrom<PaymentEventType>('DECLINE', 'FAIL_CAPTURE', 'CANCEL'), weight: 2 },
+      { arbitrary: fc.constantFrom<PaymentEventType>('REQUIRE_ACTION', 'PROCESS', 'LATE_AUTHORIZE'), weight: 3 },
+      { arbitrary: fc.constantFrom<PaymentEventType>('DECLINE', 'EXPIRE', 'FAIL_CAPTURE', 'CANCEL'), weight: 2 },
     );
     const stepArb: fc.Arbitrary<Step> = fc.record({
       type: stepTypeArb,
       amount: amountSpecArb,
-      failureCode: fc.constantFrom('card_declined', 'bank_error', 'processing_error'),
+      failureCode: fc.constantFrom('card_declined', 'bank_error', 'processing_error', 'payment_expired'),
     });
+    const methodArb = fc.constantFrom<PaymentMethodType>(...PAYMENT_METHOD_TYPES);
+
+    /** The one documented way out of a final state. */
+    function isLateAuthorization(before: PersistedPayment, step: Step): boolean {
+      return before.status === 'FAILED' && step.type === 'LATE_AUTHORIZE' && before.method === 'upi' && before.failureCode === 'payment_expired';
+    }
 
     function resolveAmount(spec: AmountSpec, limit: number): number {
       switch (spec.kind) {
@@ -317,8 +436,12 @@ describe('payment machine', () => {
       switch (step.type) {
         case 'AUTHORIZE':
         case 'CANCEL':
+        case 'REQUIRE_ACTION':
+        case 'PROCESS':
+        case 'LATE_AUTHORIZE':
           return { type: step.type };
         case 'DECLINE':
+        case 'EXPIRE':
         case 'FAIL_CAPTURE':
           return { type: step.type, failureCode: step.failureCode };
         case 'CAPTURE':
@@ -340,26 +463,29 @@ describe('payment machine', () => {
       fc.assert(
         fc.property(
           fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 1_000_000 })),
+          methodArb,
           fc.array(stepArb, { maxLength: 30, size: 'max' }),
-          (amount, steps) => {
+          (amount, method, steps) => {
             let current: PersistedPayment = {
               status: 'CREATED',
               amount,
               amountCaptured: 0,
               amountRefunded: 0,
               failureCode: null,
+              method,
             };
             assertInvariants(current);
             for (const step of steps) {
               const before = { ...current };
               const result = applyPaymentEvent(Object.freeze(current), toEvent(step, current));
-              if (FINAL_STATUSES.includes(before.status)) {
+              if (FINAL_STATUSES.includes(before.status) && !isLateAuthorization(before, step)) {
                 expect(result).toEqual({ ok: false, reason: 'invalid_state' });
               }
               if (result.ok) {
                 expect(result.from).toBe(before.status);
                 expect(result.events).toEqual([`payment.${result.to.toLowerCase()}`]);
                 reached.add(`${result.from}>${result.to}`);
+                expect(result.context.method).toBe(method);
                 current = { status: result.to, ...result.context };
               } else {
                 expect(current).toEqual(before);
@@ -380,18 +506,36 @@ describe('payment machine', () => {
           'CAPTURED>REFUNDED',
           'CREATED>AUTHORIZED',
           'CREATED>FAILED',
+          'CREATED>PROCESSING',
+          'CREATED>REQUIRES_ACTION',
+          'FAILED>AUTHORIZED',
+          'PROCESSING>AUTHORIZED',
+          'PROCESSING>CANCELED',
+          'PROCESSING>FAILED',
+          'REQUIRES_ACTION>AUTHORIZED',
+          'REQUIRES_ACTION>CANCELED',
+          'REQUIRES_ACTION>FAILED',
           'PARTIALLY_REFUNDED>PARTIALLY_REFUNDED',
           'PARTIALLY_REFUNDED>REFUNDED',
         ].sort(),
       );
     });
 
-    it('final states reject every event, whatever the amount', () => {
+    it('final states reject every event whatever the amount, method or failure, except the late UPI authorization', () => {
       fc.assert(
-        fc.property(fc.constantFrom(...FINAL_STATUSES), stepArb, (status, step) => {
-          const p = payment(status);
-          expect(applyPaymentEvent(p, toEvent(step, p))).toEqual({ ok: false, reason: 'invalid_state' });
-        }),
+        fc.property(
+          fc.constantFrom(...FINAL_STATUSES),
+          methodArb,
+          fc.constantFrom('card_declined', 'payment_expired', 'incorrect_pin'),
+          stepArb,
+          (status, method, failureCode, step) => {
+            const p = payment(status, { method, failureCode: status === 'FAILED' ? failureCode : null });
+            const result = applyPaymentEvent(p, toEvent(step, p));
+            if (isLateAuthorization(p, step)) expect(result).toMatchObject({ ok: true, to: 'AUTHORIZED' });
+            else expect(result).toEqual({ ok: false, reason: 'invalid_state' });
+          },
+        ),
+        { numRuns: 500 },
       );
     });
   });

@@ -2,6 +2,8 @@ import { setup, assign, transition } from 'xstate';
 
 export const PAYMENT_STATUSES = [
   'CREATED',
+  'REQUIRES_ACTION',
+  'PROCESSING',
   'AUTHORIZED',
   'CAPTURED',
   'PARTIALLY_REFUNDED',
@@ -12,16 +14,28 @@ export const PAYMENT_STATUSES = [
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/** How the customer pays: decides which customer step (if any) a payment may wait in. */
+export const PAYMENT_METHOD_TYPES = ['card', 'upi', 'mpesa'] as const;
+export type PaymentMethodType = (typeof PAYMENT_METHOD_TYPES)[number];
+
+/** The one failure a payment can come back from: a UPI collect that expired, then answered late. */
+export const LATE_AUTHORIZABLE_FAILURE = 'payment_expired';
+
 export interface PaymentContext {
   amount: number;
   amountCaptured: number;
   amountRefunded: number;
   failureCode: string | null;
+  method: PaymentMethodType;
 }
 
 export type PaymentEvent =
   | { type: 'AUTHORIZE' }
   | { type: 'DECLINE'; failureCode: string }
+  | { type: 'REQUIRE_ACTION' }
+  | { type: 'PROCESS' }
+  | { type: 'EXPIRE'; failureCode: string }
+  | { type: 'LATE_AUTHORIZE' }
   | { type: 'CAPTURE'; amount: number }
   | { type: 'FAIL_CAPTURE'; failureCode: string }
   | { type: 'CANCEL'; reason?: CancellationReason }
@@ -35,11 +49,18 @@ export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
   'AUTHORIZE',
   'DECLINE',
+  'REQUIRE_ACTION',
+  'PROCESS',
+  'EXPIRE',
+  'LATE_AUTHORIZE',
   'CAPTURE',
   'FAIL_CAPTURE',
   'CANCEL',
   'REFUND',
 ];
+
+/** Events whose guard checks an amount: a refusal by their guard is `invalid_amount`, by any other guard `invalid_state`. */
+const AMOUNT_EVENTS: readonly PaymentEventType[] = ['CAPTURE', 'REFUND'];
 
 export interface PersistedPayment {
   status: PaymentStatus;
@@ -47,6 +68,8 @@ export interface PersistedPayment {
   amountCaptured: number;
   amountRefunded: number;
   failureCode: string | null;
+  /** Absent on v1 rows and fixtures: a card. */
+  method?: PaymentMethodType;
 }
 
 export type TransitionResult =
@@ -86,12 +109,28 @@ function emit(status: PaymentStatus) {
   return { type: EMIT_STATUS_EVENT, params: { status } } as const;
 }
 
+/**
+ * How a pending customer step ends: the bank authorizes, declines (failed authentication,
+ * cancelled by the customer, wrong PIN…), the step expires, or the merchant cancels the payment.
+ */
+const CUSTOMER_STEP_EXITS = {
+  AUTHORIZE: { target: 'AUTHORIZED', actions: [emit('AUTHORIZED')] },
+  DECLINE: { target: 'FAILED', actions: ['setFailureCode', emit('FAILED')] },
+  EXPIRE: { target: 'FAILED', actions: ['setFailureCode', emit('FAILED')] },
+  CANCEL: { target: 'CANCELED', actions: [emit('CANCELED')] },
+} as const;
+
 export const paymentMachine = setup({
   types: {
     context: {} as PaymentContext,
     events: {} as PaymentEvent,
   },
   guards: {
+    isCard: ({ context }) => context.method === 'card',
+    isAsynchronousMethod: ({ context }) => context.method === 'upi' || context.method === 'mpesa',
+    // FAILED is final except for this one documented path (design-v2 §2, late@sandbox).
+    isExpiredUpi: ({ context }) =>
+      context.method === 'upi' && context.failureCode === LATE_AUTHORIZABLE_FAILURE && context.amountCaptured === 0,
     isValidCapture: ({ context, event }) =>
       event.type === 'CAPTURE' && isPositiveIntegerUpTo(event.amount, context.amount),
     isFullRefund: ({ context, event }) =>
@@ -104,8 +143,9 @@ export const paymentMachine = setup({
     emitStatusEvent: (_args, _params: StatusEventParams) => undefined,
     setFailureCode: assign({
       failureCode: ({ event }) =>
-        event.type === 'DECLINE' || event.type === 'FAIL_CAPTURE' ? event.failureCode : null,
+        event.type === 'DECLINE' || event.type === 'FAIL_CAPTURE' || event.type === 'EXPIRE' ? event.failureCode : null,
     }),
+    clearFailureCode: assign({ failureCode: () => null }),
     setCaptured: assign({
       amountCaptured: ({ context, event }) =>
         event.type === 'CAPTURE' ? event.amount : context.amountCaptured,
@@ -118,14 +158,20 @@ export const paymentMachine = setup({
 }).createMachine({
   id: 'payment',
   initial: 'CREATED',
-  context: { amount: 0, amountCaptured: 0, amountRefunded: 0, failureCode: null },
+  context: { amount: 0, amountCaptured: 0, amountRefunded: 0, failureCode: null, method: 'card' },
   states: {
     CREATED: {
       on: {
         AUTHORIZE: { target: 'AUTHORIZED', actions: [emit('AUTHORIZED')] },
         DECLINE: { target: 'FAILED', actions: ['setFailureCode', emit('FAILED')] },
+        REQUIRE_ACTION: { guard: 'isCard', target: 'REQUIRES_ACTION', actions: [emit('REQUIRES_ACTION')] },
+        PROCESS: { guard: 'isAsynchronousMethod', target: 'PROCESSING', actions: [emit('PROCESSING')] },
       },
     },
+    // The customer must act (a 3-D Secure challenge).
+    REQUIRES_ACTION: { on: CUSTOMER_STEP_EXITS },
+    // Sent to the customer's phone or bank (UPI, M-Pesa); the answer comes later.
+    PROCESSING: { on: CUSTOMER_STEP_EXITS },
     AUTHORIZED: {
       on: {
         CAPTURE: { guard: 'isValidCapture', target: 'CAPTURED', actions: ['setCaptured', emit('CAPTURED')] },
@@ -158,10 +204,20 @@ export const paymentMachine = setup({
       },
     },
     REFUNDED: { type: 'final' },
-    FAILED: { type: 'final' },
+    // Not an XState final node only because of the guarded late authorization (UPI only).
+    FAILED: {
+      on: {
+        LATE_AUTHORIZE: { guard: 'isExpiredUpi', target: 'AUTHORIZED', actions: ['clearFailureCode', emit('AUTHORIZED')] },
+      },
+    },
     CANCELED: { type: 'final' },
   },
 });
+
+/** REQUIRES_ACTION and PROCESSING: a customer step is pending (the payment has a next_action). */
+export function isWaitingForCustomer(status: PaymentStatus): boolean {
+  return status === 'REQUIRES_ACTION' || status === 'PROCESSING';
+}
 
 function isPaymentStatus(value: unknown): value is PaymentStatus {
   return typeof value === 'string' && (PAYMENT_STATUSES as readonly string[]).includes(value);
@@ -179,6 +235,7 @@ function toContext(payment: PersistedPayment): PaymentContext {
     amountCaptured: payment.amountCaptured,
     amountRefunded: payment.amountRefunded,
     failureCode: payment.failureCode,
+    method: payment.method ?? 'card',
   };
 }
 
@@ -204,7 +261,7 @@ export function applyPaymentEvent(payment: PersistedPayment, event: PaymentEvent
   }
   const snapshot = paymentMachine.resolveState({ value: payment.status, context: toContext(payment) });
   if (!snapshot.can(event)) {
-    return { ok: false, reason: 'invalid_amount' };
+    return { ok: false, reason: AMOUNT_EVENTS.includes(event.type) ? 'invalid_amount' : 'invalid_state' };
   }
   const [next, actions] = transition(paymentMachine, snapshot, event);
   if (!isPaymentStatus(next.value)) {

@@ -3,14 +3,15 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOp
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Actor } from '../common/actor';
 import { CancelPaymentDto, CapturePaymentDto } from './dto/capture-payment.dto';
-import { CreatePaymentDto, PaymentMethodDto } from './dto/create-payment.dto';
+import { CreatePaymentDto } from './dto/create-payment.dto';
+import { CardPaymentMethodDto } from '../payment-methods/dto/payment-method.dto';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
 import { PaymentView } from './dto/payment.view';
 import { PaymentsService } from './payments.service';
 
 @ApiTags('Payments')
 @ApiBearerAuth()
-@ApiExtraModels(PaymentMethodDto)
+@ApiExtraModels(CardPaymentMethodDto)
 @Controller('v1/payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}

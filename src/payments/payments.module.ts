@@ -6,6 +6,7 @@ import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
 import { ReviewsModule } from '../reviews/reviews.module';
 import { RiskModule } from '../risk/risk.module';
+import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { RoutingModule } from '../routing/routing.module';
 import { AuthorizationExpiry } from './authorization-expiry';
 import { PaymentHistoryEntity } from './entities/payment-history.entity';
@@ -15,7 +16,7 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, RiskModule, ReviewsModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule, RiskModule, ReviewsModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],

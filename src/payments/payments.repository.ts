@@ -23,14 +23,16 @@ export class PaymentsRepository {
       `INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, amount_captured, amount_refunded,
          card_brand, card_last4, card_exp_month, card_exp_year, failure_code, failure_message, description,
          customer_email, metadata, idempotency_key, capture_before, cancellation_reason, connector, attempts, payer_country,
-         payer_country_source, card_country, outcome, created_at, updated_at)
+         payer_country_source, card_country, outcome, created_at, updated_at,
+         payment_method_type, three_d_secure, upi, mpesa, next_action, customer_step, return_url)
        VALUES (${p(payment.id)}, ${p(payment.merchantId)}, ${p(payment.amount)}, ${p(payment.currency)}, ${p(payment.status)},
          ${p(payment.captureMethod)}, ${p(payment.amountCaptured)}, ${p(payment.amountRefunded)}, ${p(payment.cardBrand)},
          ${p(payment.cardLast4)}, ${p(payment.cardExpMonth)}, ${p(payment.cardExpYear)}, ${p(payment.failureCode)},
          ${p(payment.failureMessage)}, ${p(payment.description)}, ${p(payment.customerEmail)}, ${p(JSON.stringify(payment.metadata))},
          ${p(payment.idempotencyKey)}, ${p(payment.captureBefore)}, ${p(payment.cancellationReason)}, ${p(payment.connector)},
          ${p(JSON.stringify(payment.attempts))}, ${p(payment.payerCountry)}, ${p(payment.payerCountrySource)}, ${p(payment.cardCountry)},
-         ${p(payment.outcome ? JSON.stringify(payment.outcome) : null)}, ${at}, ${at})`,
+         ${p(payment.outcome ? JSON.stringify(payment.outcome) : null)}, ${at}, ${at},
+         ${this.methodValues(statement, payment)})`,
     );
     this.appendHistory(statement, actor, payment, steps, at);
   }
@@ -51,10 +53,26 @@ export class PaymentsRepository {
       `UPDATE payments
           SET status = ${p(payment.status)}, amount_captured = ${p(payment.amountCaptured)}, amount_refunded = ${p(payment.amountRefunded)},
               failure_code = ${p(payment.failureCode)}, failure_message = ${p(payment.failureMessage)},
-              cancellation_reason = ${p(payment.cancellationReason)}, updated_at = ${at}
+              cancellation_reason = ${p(payment.cancellationReason)}, capture_before = ${p(payment.captureBefore)}, updated_at = ${at},
+              (payment_method_type, three_d_secure, upi, mpesa, next_action, customer_step, return_url) =
+                (${this.methodValues(statement, payment)})
         WHERE id = ${p(payment.id)}`,
     );
     this.appendHistory(statement, actor, payment, steps, at);
+  }
+
+  /** The payment-method columns (design-v2 §2), in the order both statements list them. */
+  private methodValues(statement: CteStatement, payment: PaymentEntity): string {
+    const json = (value: unknown) => statement.param(value === null ? null : JSON.stringify(value));
+    return [
+      statement.param(payment.method),
+      json(payment.threeDSecure),
+      json(payment.upi),
+      json(payment.mpesa),
+      json(payment.nextAction),
+      json(payment.customerStep),
+      statement.param(payment.returnUrl),
+    ].join(', ');
   }
 
   private appendHistory(statement: CteStatement, actor: Actor, payment: PaymentEntity, steps: HistoryStep[], at: string): void {

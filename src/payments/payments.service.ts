@@ -22,7 +22,9 @@ import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
-import { applyPaymentEvent, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
+import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
+import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
+import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 import { paymentSignals } from './payment-risk';
 import { ReviewsService } from '../reviews/reviews.service';
@@ -80,6 +82,7 @@ export class PaymentsService {
     private readonly config: AppConfig,
     private readonly risk: RiskService,
     private readonly reviews: ReviewsService,
+    private readonly paymentMethods: PaymentMethodsService,
   ) {}
 
   /**
@@ -92,21 +95,27 @@ export class PaymentsService {
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
     const card = this.resolveCard(dto, now);
-    const issuer = this.resolveOutcome(dto, card, now);
-    const payment = this.newPayment(actor, dto, card, now);
+    const outcome = card ? this.resolveOutcome(dto, card, now) : 'success';
+    const method = this.paymentMethods.prepare(dto, card, outcome, now);
+    const payment = this.newPayment(actor, dto, card, method.details, now);
     const facts = paymentFacts(dto, payment.id);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
-    // Risk decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
-    const risk = await this.risk.assess(paymentSignals(actor, dto, payment, card, issuer), now);
-    const calls = risk.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, issuer, now);
+    // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
+    const risk = card ? await this.risk.assess(paymentSignals(actor, dto, payment, card, outcome), now) : null;
+    // A customer step asks the connector to start it; the bank's own answer comes after the step.
+    const stepPlan = method.plan.kind === 'customer_step' && !risk?.blocked ? method.plan : null;
+    const calls = risk?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
     Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
-    payment.outcome = finalOutcome(risk, calls.verdict !== 'success');
-    const steps = this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
+    const waits = stepPlan !== null && calls.verdict === 'success';
+    if (risk) payment.outcome = finalOutcome(risk, calls.verdict !== 'success');
+    const steps = waits ? this.enterCustomerStep(payment, stepPlan.enter) : this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
+    const writeStep = waits ? this.paymentMethods.begin(payment, stepPlan.step, now) : null;
     const expiry = this.expiryOf(payment);
-    // One statement (atomic on its own): the payment, its history, its expiry, attempts, risk bookkeeping, events and their deliveries.
+    // One statement (atomic on its own): the payment, its history, its expiry or step, attempts, risk bookkeeping, events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     this.scheduler.appendSchedule(statement, expiry);
+    writeStep?.(statement);
     this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
     const riskEvents = this.appendRiskEffects(statement, payment, risk, now);
     const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.creationEvents(payment, steps, calls), ...riskEvents]);
@@ -124,9 +133,11 @@ export class PaymentsService {
   }
 
   /** A failed payment counts as a decline on its card; a manual_review outcome opens a review (review.opened). */
-  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision, now: Date): DomainEvent[] {
+  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision | null, now: Date): DomainEvent[] {
+    if (!risk) return [];
     if (payment.status === 'FAILED') this.risk.appendDecline(statement, payment.merchantId, risk, now);
-    if (payment.outcome?.type !== 'manual_review') return [];
+    // Only a payment that went through opens a review (one waiting for 3-D Secure does not, yet).
+    if (payment.outcome?.type !== 'manual_review' || !['AUTHORIZED', 'CAPTURED'].includes(payment.status)) return [];
     return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
   }
 
@@ -226,7 +237,10 @@ export class PaymentsService {
   async applyEvent(manager: EntityManager, actor: Actor, payment: PaymentEntity, event: PaymentEvent): Promise<DomainEvent[]> {
     const step = this.transition(payment, event);
     payment.updatedAt = await this.clock.now(actor.merchantId, manager);
+    // Authorized after a customer step (or late): capture_before counts from now.
+    const expiry = step.to === 'AUTHORIZED' && step.from !== 'AUTHORIZED' ? this.expiryOf(payment, payment.updatedAt) : [];
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
+    await this.scheduler.schedule(manager, expiry);
     return this.statusEvents(payment, [step]);
   }
 
@@ -292,11 +306,17 @@ export class PaymentsService {
     payment.amountCaptured = result.context.amountCaptured;
     payment.amountRefunded = result.context.amountRefunded;
     if (result.to === 'CANCELED') payment.cancellationReason = event.type === 'CANCEL' ? (event.reason ?? 'requested') : 'requested';
-    if (result.to === 'FAILED' && result.context.failureCode) {
+    if (result.context.failureCode !== payment.failureCode) {
       payment.failureCode = result.context.failureCode;
-      payment.failureMessage = failureMessage(result.context.failureCode);
+      payment.failureMessage = result.context.failureCode ? failureMessage(result.context.failureCode) : null;
     }
+    // Leaving REQUIRES_ACTION/PROCESSING by any path (including a merchant cancel) ends the customer step.
+    if (!isWaitingForCustomer(result.to)) payment.nextAction = null;
     return { from: result.from, to: result.to, event: event.type };
+  }
+
+  private enterCustomerStep(payment: PaymentEntity, enter: 'REQUIRE_ACTION' | 'PROCESS'): HistoryStep[] {
+    return [{ from: null, to: 'CREATED', event: CREATE_EVENT }, this.transition(payment, { type: enter })];
   }
 
   private runCreation(payment: PaymentEntity, dto: CreatePaymentDto, outcome: SimulateCreateMode | 'no_connector_available'): HistoryStep[] {
@@ -312,9 +332,12 @@ export class PaymentsService {
     return steps;
   }
 
-  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto {
+  /** The card of a card payment (null for UPI and M-Pesa). */
+  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto | null {
     // Validation guarantees an object here (a test payment method id was expanded to its card).
-    const card = typeof dto.payment_method === 'object' ? dto.payment_method.card : defaultCard(now);
+    const paymentMethod = typeof dto.payment_method === 'object' ? dto.payment_method : undefined;
+    if (paymentMethod && paymentMethod.type !== 'card') return null;
+    const card = paymentMethod?.card ?? defaultCard(now);
     if (!isLuhnValid(card.number)) {
       throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
     }
@@ -328,9 +351,9 @@ export class PaymentsService {
   }
 
   /** A payment left AUTHORIZED gets capture_before (AUTH_EXPIRY later) and the action that expires it then. */
-  private expiryOf(payment: PaymentEntity) {
+  private expiryOf(payment: PaymentEntity, authorizedAt = payment.createdAt) {
     if (payment.status !== 'AUTHORIZED') return [];
-    payment.captureBefore = new Date(payment.createdAt.getTime() + this.config.authExpiryMs);
+    payment.captureBefore = new Date(authorizedAt.getTime() + this.config.authExpiryMs);
     return [
       {
         merchantId: payment.merchantId,
@@ -342,7 +365,7 @@ export class PaymentsService {
     ];
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto, now: Date): PaymentEntity {
+  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
     if (!isKnownCurrency(dto.currency)) {
       throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
     }
@@ -355,10 +378,13 @@ export class PaymentsService {
       captureMethod: dto.capture_method ?? 'automatic',
       amountCaptured: 0,
       amountRefunded: 0,
-      cardBrand: detectBrand(card.number),
-      cardLast4: card.number.slice(-4),
-      cardExpMonth: card.exp_month,
-      cardExpYear: card.exp_year,
+      cardBrand: card ? detectBrand(card.number) : null,
+      cardLast4: card ? card.number.slice(-4) : null,
+      cardExpMonth: card?.exp_month ?? null,
+      cardExpYear: card?.exp_year ?? null,
+      ...method,
+      nextAction: null,
+      customerStep: null,
       failureCode: null,
       failureMessage: null,
       description: dto.description ?? null,
@@ -405,6 +431,7 @@ function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
     failure_message: null,
     capture_before: null,
     last_payment_error: null,
+    next_action: null,
     updated_at: payment.createdAt.toISOString(),
   };
 }
@@ -434,6 +461,10 @@ function describeAction(event: PaymentEvent): string {
   const verbs: Record<PaymentEvent['type'], string> = {
     AUTHORIZE: 'authorized',
     DECLINE: 'declined',
+    REQUIRE_ACTION: 'sent to 3-D Secure',
+    PROCESS: 'sent to the customer',
+    EXPIRE: 'expired',
+    LATE_AUTHORIZE: 'authorized late',
     CAPTURE: 'captured',
     FAIL_CAPTURE: 'captured',
     CANCEL: 'canceled',

@@ -1,6 +1,8 @@
 /** Every event type an endpoint can subscribe to; `*` subscribes to all of them. */
 export const WEBHOOK_EVENT_TYPES = [
   'payment.created',
+  'payment.requires_action',
+  'payment.processing',
   'payment.authorized',
   'payment.captured',
   'payment.partially_refunded',

@@ -384,6 +384,8 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/connectors/{id}': async () => FUZZ_CONNECTOR,
     '/v1/connectors/{id}/outages': async () => FUZZ_CONNECTOR,
     '/v1/connectors/{id}/circuit': async () => FUZZ_CONNECTOR,
+    '/v1/payments/{id}/customer-action': () => newPendingPayment(),
+    '/v1/3ds/{token}': async () => new URL((await pendingChallenge()).next_action.redirect_to_url.url).pathname.split('/').pop() as string,
   };
 
   /** A body the route accepts, which the nasties are spliced into. */
@@ -398,6 +400,7 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/connectors/{id}/outages': { for: '1s' },
     '/v1/connectors/{id}/circuit': { state: 'closed' },
     '/v1/routing/evaluate': { amount: 1000, currency: 'usd' },
+    '/v1/payments/{id}/customer-action': { action: 'approve' },
   };
 
   /** An open review: the elevated-risk test card matches the default review rule. */
@@ -406,6 +409,16 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     const paymentId = (await app.http.post('/v1/payments').set(bearer(merchant)).send({ amount: 5000, currency: 'usd', payment_method: { type: 'card', card } }).expect(201)).body.id;
     const reviews = (await app.http.get('/v1/reviews?status=open&limit=100').set(bearer(merchant)).expect(200)).body.data as Array<{ id: string; payment_id: string }>;
     return reviews.find((review) => review.payment_id === paymentId)!.id;
+  }
+
+  async function newPendingPayment(): Promise<string> {
+    const body = { amount: 5000, currency: 'inr', payment_method: { type: 'upi', upi: { vpa: 'success@sandbox', flow: 'collect' } } };
+    return (await app.http.post('/v1/payments').set(bearer(merchant)).send(body).expect(201)).body.id;
+  }
+
+  async function pendingChallenge() {
+    const body = { amount: 5000, currency: 'usd', payment_method: { type: 'card', card: { number: '4000002760003184', exp_month: 12, exp_year: 2040 } } };
+    return (await app.http.post('/v1/payments').set(bearer(merchant)).send(body).expect(201)).body;
   }
 
   async function newPayment(captureMethod: 'automatic' | 'manual'): Promise<string> {

@@ -125,6 +125,12 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     return { id, read: async () => (await asA('get', `/v1/reviews/${id}`).expect(200)).body };
   }
 
+  async function pendingPaymentObject(): Promise<OwnedObject> {
+    const body = { amount: 5000, currency: 'inr', payment_method: { type: 'upi', upi: { vpa: 'success@sandbox', flow: 'collect' } } };
+    const id = (await asA('post', '/v1/payments').send(body).expect(201)).body.id;
+    return { id, read: readPayment(id) };
+  }
+
   return {
     'DELETE /v1/risk-rules/{id}': { create: riskRuleObject, missingId: MISSING.riskRule },
     'GET /v1/reviews/{id}': { create: reviewObject, missingId: MISSING.review },
@@ -153,8 +159,18 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     'DELETE /v1/connectors/{id}/outages': { create: connectorObject, missingId: MISSING.connector },
     'GET /v1/connectors/{id}/health': { create: connectorObject, missingId: MISSING.connector },
     'POST /v1/connectors/{id}/circuit': { create: connectorObject, body: { state: 'open' }, missingId: MISSING.connector },
+    'POST /v1/payments/{id}/customer-action': { create: pendingPaymentObject, body: { action: 'approve' }, missingId: MISSING.payment },
   };
 }
+
+/**
+ * Routes whose path parameter is a capability, not a merchant's object id: no API key is asked,
+ * the unguessable one-time token is the credential (test/three-d-secure-page.e2e-spec.ts covers them).
+ */
+export const CAPABILITY_ROUTES: Readonly<Record<string, string>> = {
+  'GET /v1/3ds/{token}': '3-D Secure challenge page',
+  'POST /v1/3ds/{token}': '3-D Secure challenge answer',
+};
 
 export async function openApiDocument(http: TestAgent): Promise<OpenApiDocument> {
   return (await http.get('/openapi.json').expect(200)).body;
@@ -165,7 +181,8 @@ export function routesWithPathParameters(document: OpenApiDocument): Route[] {
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations) as Array<[Method, { parameters?: Array<{ in: string }> }]>) {
       const hasPathParameter = /\{[^}]+\}/.test(path) || (operation.parameters ?? []).some((p) => p.in === 'path');
-      if (hasPathParameter) routes.push({ key: `${method.toUpperCase()} ${path}`, method, path });
+      const key = `${method.toUpperCase()} ${path}`;
+      if (hasPathParameter && !CAPABILITY_ROUTES[key]) routes.push({ key, method, path });
     }
   }
   return routes;

@@ -1,20 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance, Transform, Type } from 'class-transformer';
-import {
-  Equals,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsIP,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsIP, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { AnyPaymentMethodDto, CardPaymentMethodDto, IsPaymentMethod } from '../../payment-methods/dto/payment-method.dto';
+import { THREE_D_SECURE_MODES, ThreeDSecureMode } from '../../payment-methods/three-d-secure';
 import { IsAmount, MAX_AMOUNT } from '../../common/money';
 import { IsStringMap } from '../../common/string-map.validator';
 import { SIMULATE_CREATE_MODES, SimulateCreateMode } from '../card-simulation';
@@ -26,45 +14,10 @@ import { SimulateDelayDto } from './simulate-delay.dto';
 function expandTestPaymentMethod({ value }: { value: unknown }): unknown {
   const number = typeof value === 'string' ? testPaymentMethodCard(value) : undefined;
   // A @Transform result is not converted again by @Type: build the instances validation expects.
-  return number ? plainToInstance(PaymentMethodDto, { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } }) : value;
+  return number ? plainToInstance(CardPaymentMethodDto, { type: 'card', card: { number, ...TEST_PAYMENT_METHOD_EXPIRY } }) : value;
 }
 
-export class CardDto {
-  @ApiProperty({ example: '4242424242424242', description: 'Test card number (digits, 12-19). Never stored or logged.' })
-  @IsString()
-  @Matches(/^\d{12,19}$/, { message: 'number must be 12 to 19 digits' })
-  number: string;
-
-  @ApiProperty({ minimum: 1, maximum: 12, example: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(12)
-  exp_month: number;
-
-  @ApiProperty({ minimum: 2000, maximum: 2100, example: 2030 })
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
-  exp_year: number;
-
-  @ApiPropertyOptional({ example: '123', description: 'Checked for shape only; never stored or logged.' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^\d{3,4}$/, { message: 'cvc must be 3 or 4 digits' })
-  cvc?: string;
-}
-
-export class PaymentMethodDto {
-  @ApiProperty({ enum: ['card'] })
-  @Equals('card', { message: "type must be 'card'" })
-  type: 'card';
-
-  @ApiProperty({ type: CardDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CardDto)
-  card: CardDto;
-}
+export { CardDto } from '../../payment-methods/dto/payment-method.dto';
 
 export class CreatePaymentDto extends SimulateDelayDto {
   @ApiProperty({ example: 2000, minimum: 1, maximum: MAX_AMOUNT, description: 'Positive integer in minor units (2000 = $20.00).' })
@@ -81,20 +34,21 @@ export class CreatePaymentDto extends SimulateDelayDto {
   @IsIn(['automatic', 'manual'])
   capture_method?: 'automatic' | 'manual';
 
-  @ApiPropertyOptional({
-    oneOf: [{ $ref: '#/components/schemas/PaymentMethodDto' }, { type: 'string', enum: [...TEST_PAYMENT_METHOD_IDS] }],
-    example: 'pm_card_visa',
-    description:
-      'A card, or a Stripe-style test payment method id (pm_card_visa, pm_card_chargeDeclined, ... or the tok_* twin) ' +
-      'that stands for one of the test cards. Defaults to the test card 4242 4242 4242 4242.',
-  })
-  @IsOptional()
-  @IsObject({ message: PAYMENT_METHOD_FORMS_MESSAGE })
-  @ValidateNested()
-  @Type(() => PaymentMethodDto)
+  @IsPaymentMethod({ testIds: TEST_PAYMENT_METHOD_IDS, objectMessage: PAYMENT_METHOD_FORMS_MESSAGE })
   @Transform(expandTestPaymentMethod)
   // A test id is expanded to its card before validation; the union keeps the OpenAPI schema a plain oneOf.
-  payment_method?: PaymentMethodDto | string;
+  payment_method?: AnyPaymentMethodDto | string;
+
+  @ApiPropertyOptional({ enum: THREE_D_SECURE_MODES, default: 'automatic', description: 'Cards: automatic (only cards that demand it) or required.' })
+  @IsOptional()
+  @IsIn(THREE_D_SECURE_MODES, { message: "three_d_secure must be 'automatic' or 'required'" })
+  three_d_secure?: ThreeDSecureMode;
+
+  @ApiPropertyOptional({ example: 'https://shop.example/checkout/return', description: 'Where the 3-D Secure page sends the customer back (http or https).' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'return_url must be an http(s) URL' })
+  @MaxLength(2000)
+  return_url?: string;
 
   @ApiPropertyOptional({ example: 'Order #1234', maxLength: 1000 })
   @IsOptional()

@@ -1,16 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OutcomeView } from '../../risk/dto/outcome.view';
+import { NextAction, NextActionView } from '../../payment-methods/dto/next-action.view';
+import { ApiPaymentMethodView, PaymentMethodView, toPaymentMethodView } from '../../payment-methods/dto/payment-method.view';
 import { PaymentEntity } from '../entities/payment.entity';
 import { CANCELLATION_REASONS, CancellationReason, PAYMENT_STATUSES, PaymentStatus } from '../payment.machine';
-
-class CardView {
-  @ApiProperty({ example: 'visa' }) brand: string;
-  @ApiProperty({ example: '4242' }) last4: string;
-  @ApiProperty({ example: 12 }) exp_month: number;
-  @ApiProperty({ example: 2030 }) exp_year: number;
-  @ApiProperty({ nullable: true, type: String, example: 'US', description: "The card's issuing country (BIN), null when unknown" })
-  country: string | null;
-}
 
 class AttemptView {
   @ApiProperty({ example: 'att_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) id: string;
@@ -20,11 +13,6 @@ class AttemptView {
   @ApiProperty({ nullable: true, type: String, example: null, description: 'The technical error or the decline code' }) error: string | null;
   @ApiProperty({ example: 84 }) latency_ms: number;
   @ApiProperty({ enum: ['rule', 'default', 'volume_split', 'fallback', 'forced'] }) reason: string;
-}
-
-class PaymentMethodView {
-  @ApiProperty({ enum: ['card'] }) type: 'card';
-  @ApiProperty({ type: CardView }) card: CardView;
 }
 
 export class PaymentErrorView {
@@ -43,7 +31,9 @@ export class PaymentView {
   amount_capturable: number;
   @ApiProperty({ example: 2000 }) amount_captured: number;
   @ApiProperty({ example: 0 }) amount_refunded: number;
-  @ApiProperty({ type: PaymentMethodView }) payment_method: PaymentMethodView;
+  @ApiPaymentMethodView() payment_method: PaymentMethodView;
+  @ApiProperty({ type: NextActionView, nullable: true, description: 'What the customer must do (REQUIRES_ACTION, PROCESSING); null otherwise.' })
+  next_action: NextAction | null;
   @ApiProperty({ nullable: true, type: String, example: 'stripe_sim', description: 'The connector that answered; null when none could be called' })
   connector: string | null;
   @ApiProperty({ type: [AttemptView], description: 'Every connector call, in order' }) attempts: AttemptView[];
@@ -95,10 +85,8 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     amount_capturable: capturable(row.status, row.amount),
     amount_captured: row.amountCaptured,
     amount_refunded: row.amountRefunded,
-    payment_method: {
-      type: 'card',
-      card: { brand: row.cardBrand, last4: row.cardLast4, exp_month: row.cardExpMonth, exp_year: row.cardExpYear, country: row.cardCountry },
-    },
+    payment_method: toPaymentMethodView(row),
+    next_action: row.nextAction,
     connector: row.connector,
     attempts: row.attempts,
     payer_country: row.payerCountry,

@@ -2,7 +2,12 @@ import { RiskOutcome } from '../../risk/outcome';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/money';
 import type { AttemptRecord } from '../../connectors/attempts.repository';
-import type { CancellationReason, PaymentStatus } from '../payment.machine';
+import type { CancellationReason, PaymentMethodType, PaymentStatus } from '../payment.machine';
+import type { CustomerStep } from '../../payment-methods/customer-step';
+import type { NextAction } from '../../payment-methods/dto/next-action.view';
+import type { MpesaDetails } from '../../payment-methods/mpesa';
+import type { ThreeDSecureDetails } from '../../payment-methods/three-d-secure';
+import type { UpiDetails } from '../../payment-methods/upi';
 
 export type CaptureMethod = 'automatic' | 'manual';
 
@@ -32,17 +37,42 @@ export class PaymentEntity {
   @Column({ name: 'amount_refunded', type: 'bigint', transformer: bigintTransformer })
   amountRefunded: number;
 
-  @Column({ name: 'card_brand', type: 'text' })
-  cardBrand: string;
+  /** card, upi or mpesa (the machine's guards read it). */
+  @Column({ name: 'payment_method_type', type: 'text' })
+  method: PaymentMethodType;
 
-  @Column({ name: 'card_last4', type: 'char', length: 4 })
-  cardLast4: string;
+  // Card columns: null for UPI and M-Pesa payments.
+  @Column({ name: 'card_brand', type: 'text', nullable: true })
+  cardBrand: string | null;
 
-  @Column({ name: 'card_exp_month', type: 'smallint' })
-  cardExpMonth: number;
+  @Column({ name: 'card_last4', type: 'char', length: 4, nullable: true })
+  cardLast4: string | null;
 
-  @Column({ name: 'card_exp_year', type: 'smallint' })
-  cardExpYear: number;
+  @Column({ name: 'card_exp_month', type: 'smallint', nullable: true })
+  cardExpMonth: number | null;
+
+  @Column({ name: 'card_exp_year', type: 'smallint', nullable: true })
+  cardExpYear: number | null;
+
+  @Column({ name: 'three_d_secure', type: 'jsonb', nullable: true })
+  threeDSecure: ThreeDSecureDetails | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  upi: UpiDetails | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  mpesa: MpesaDetails | null;
+
+  /** What the customer must do while REQUIRES_ACTION or PROCESSING; null otherwise. */
+  @Column({ name: 'next_action', type: 'jsonb', nullable: true })
+  nextAction: NextAction | null;
+
+  /** The pending step's plan (internal, never shown): what approve, the timers and expiry lead to. */
+  @Column({ name: 'customer_step', type: 'jsonb', nullable: true })
+  customerStep: CustomerStep | null;
+
+  @Column({ name: 'return_url', type: 'text', nullable: true })
+  returnUrl: string | null;
 
   @Column({ name: 'failure_code', type: 'text', nullable: true })
   failureCode: string | null;
