@@ -2429,7 +2429,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2541,7 +2541,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2653,7 +2653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,7 +2844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3348,7 +3348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3568,7 +3568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3695,7 +3695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4130,7 +4130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4485,7 +4485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4858,7 +4858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5047,7 +5047,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5364,7 +5364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5659,7 +5659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6301,7 +6301,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6689,7 +6689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7052,7 +7052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7449,7 +7449,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
