@@ -1,6 +1,6 @@
 /**
  * npm run bench -- [--url http://localhost:4242] [--spawn [--split]] [--connections 50] [--duration 20]
- *                  [--scenarios create,lifecycle,read,idempotent-replay,routing] [--drain 30] [--sse-clients 20]
+ *                  [--scenarios create,lifecycle,read,idempotent-replay,routing,risk-rules] [--drain 30] [--sse-clients 20]
  *
  * `routing` is `create` for a merchant with routing rules set (three rules, a 50/50 volume split)
  * and payer country from customer_ip: the routing work on top of `create` (default routing).
@@ -23,7 +23,13 @@ import { SseClients } from './sse-clients';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['create', 'lifecycle', 'read', 'idempotent-replay', 'routing'] as const;
+const SCENARIOS = ['create', 'lifecycle', 'read', 'idempotent-replay', 'routing', 'risk-rules'] as const;
+
+/** The `risk-rules` scenario: `create` for a merchant with 20 more rules (none matches), the risk cost of rules. */
+const BENCH_RISK_RULES = Array.from({ length: 20 }, (_, i) => ({
+  action: (['block', 'review', 'allow'] as const)[i % 3],
+  predicate: `(:amount_in_usd: > ${100_000 + i} and :card_country: in ('NG', 'RU')) or (:charges_per_ip_hourly: > ${1_000_000 + i} and not :currency: = 'usd')`,
+}));
 
 /** The `routing` scenario's rules: the payments match the last one (USD, split by payment id). */
 const BENCH_ROUTING = {
@@ -164,6 +170,7 @@ function requestsFor(scenario: Scenario, setup: Setup): autocannon.Request[] {
   const createAutomatic = { method: 'POST' as const, path: '/v1/payments', body: json({ amount: 2000, currency: 'usd' }) };
   switch (scenario) {
     case 'create':
+    case 'risk-rules':
       return [createAutomatic];
     case 'routing':
       // An Irish IP: payer country IE, so both split connectors can take the USD payment.
@@ -240,6 +247,7 @@ async function runScenario(scenario: Scenario, base: string, receiver: BenchRece
   const hookUrl = await receiverUrl;
   await api(base, '/v1/webhook-endpoints', { method: 'POST', key, body: { url: hookUrl, enabled_events: ['*'] } });
   if (scenario === 'routing') await api(base, '/v1/routing', { method: 'PUT', key, body: BENCH_ROUTING });
+  if (scenario === 'risk-rules') for (const rule of BENCH_RISK_RULES) await api(base, '/v1/risk-rules', { method: 'POST', key, body: rule });
   const payment = await api<{ id: string }>(base, '/v1/payments', { method: 'POST', key, body: { amount: 2000, currency: 'usd' } });
   // Let the warm-up payment's own events arrive first so they are not counted in the window.
   const warmUpEvents = await countEvents(base, key);

@@ -22,6 +22,8 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { ReviewsModule } from './reviews/reviews.module';
+import { RiskModule } from './risk/risk.module';
 import { RoutingModule } from './routing/routing.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WorkerModule } from './webhooks/worker/worker.module';
@@ -50,6 +52,8 @@ export class AppModule {
         PaymentsModule,
         CustomerActionsModule,
         RefundsModule,
+        RiskModule,
+        ReviewsModule,
         ConnectorsModule,
         RoutingModule,
         IdempotencyModule,

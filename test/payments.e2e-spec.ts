@@ -93,6 +93,7 @@ describe('payments (e2e)', () => {
         metadata: {},
         capture_before: null,
         cancellation_reason: null,
+        outcome: { type: 'authorized', risk_level: 'normal', risk_score: 10, rule: null, seller_message: 'Payment complete.' },
         created_at: expect.stringMatching(/Z$/),
         updated_at: expect.stringMatching(/Z$/),
       });

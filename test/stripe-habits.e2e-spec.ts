@@ -170,8 +170,9 @@ describe('Stripe habits: Basic auth, form bodies, test payment method ids, payme
       // 3DS and risk behaviour arrive with their own features; today they are the card numbers those will key on.
       // A 3-D Secure challenge card (design-v2 §2): the payment waits for its customer.
       threeDSecure2Required: { status: 'REQUIRES_ACTION', failure_code: null, brand: 'visa' },
+      // Risk: elevated succeeds (and opens a review), highest is blocked by the default rule.
       riskLevelElevated: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
-      riskLevelHighest: { status: 'CAPTURED', failure_code: null, brand: 'visa' },
+      riskLevelHighest: { status: 'FAILED', failure_code: 'fraud_detected', brand: 'visa' },
     };
 
     it.each(Object.entries(outcomes))('pm_card_%s and its tok_ twin give the card outcome', async (name, expected) => {

@@ -324,6 +324,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/risk-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The merchant's risk rules in evaluation order
+         * @description Includes the two defaults (block if :risk_level: = 'highest', review if :risk_level: = 'elevated') unless deleted.
+         */
+        get: operations["RiskRulesController_list"];
+        put?: never;
+        /**
+         * Add a rule
+         * @description The predicate is parsed and type-checked now: an unknown attribute, a wrong operand type, a syntax error, > 1,000 characters or nesting deeper than 20 → 400 naming the position.
+         */
+        post: operations["RiskRulesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/risk-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a rule (the defaults too; they do not come back) */
+        delete: operations["RiskRulesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviews, newest first
+         * @description A review opens when a review rule matches a payment that then succeeds.
+         */
+        get: operations["ReviewsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a review */
+        get: operations["ReviewsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve: closes the review (closed_reason approved); 409 review_not_open when already closed */
+        post: operations["ReviewsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connectors": {
         parameters: {
             query?: never;
@@ -1104,6 +1199,38 @@ export interface components {
             /** @example The card was declined. */
             message: string;
         };
+        OutcomeRuleView: {
+            /** @example rr_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /**
+             * @example block
+             * @enum {string}
+             */
+            action: "request_3ds" | "allow" | "block" | "review";
+            /** @example :risk_level: = 'highest' */
+            predicate: string;
+        };
+        OutcomeView: {
+            /**
+             * @example authorized
+             * @enum {string}
+             */
+            type: "authorized" | "manual_review" | "issuer_declined" | "blocked";
+            /**
+             * @example normal
+             * @enum {string}
+             */
+            risk_level: "normal" | "elevated" | "highest";
+            /**
+             * @description score = 10 + 30 × signals (card ≠ payer country, amount ≥ USD 1,000, > 20 charges on the card this hour), capped at 100.
+             * @example 10
+             */
+            risk_score: number;
+            /** @description The rule that decided, or null. */
+            rule: components["schemas"]["OutcomeRuleView"] | null;
+            /** @example Payment complete. */
+            seller_message: string;
+        };
         PaymentView: {
             /** @example pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
             id: string;
@@ -1188,6 +1315,8 @@ export interface components {
              * @enum {string|null}
              */
             cancellation_reason: "requested" | "authorization_expired" | null;
+            /** @description What risk decided: the score, the level, the rule that matched and the resulting outcome type. null only for payments created before risk existed. */
+            outcome: components["schemas"]["OutcomeView"] | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
             /** @example 2026-11-22T10:00:00.000Z */
@@ -1284,6 +1413,82 @@ export interface components {
             failure_message: string | null;
             /** @example 2026-11-22T10:00:00.000Z */
             created_at: string;
+        };
+        RiskRuleView: {
+            /** @example rr_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            /**
+             * @example block
+             * @enum {string}
+             */
+            action: "request_3ds" | "allow" | "block" | "review";
+            /** @example :risk_level: = 'highest' */
+            predicate: string;
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+        };
+        RiskRuleListView: {
+            /** @enum {string} */
+            object: "list";
+            /** @description Every rule of the merchant, in evaluation order (request_3ds, allow, block, review; oldest first within an action). */
+            data: components["schemas"]["RiskRuleView"][];
+            /** @example false */
+            has_more: boolean;
+        };
+        CreateRiskRuleDto: {
+            /**
+             * @description Evaluated in the order request_3ds, allow, block, review; the first match wins.
+             * @example block
+             * @enum {string}
+             */
+            action: "request_3ds" | "allow" | "block" | "review";
+            /**
+             * @description `:attribute: op value` joined by and/or/not and parentheses; ops = != > >= < <= and in ('a','b'). At most 1,000 characters. A bad predicate → 400 naming the position.
+             * @example :amount_in_usd: > 500 and :card_country: in ('NG', 'RU')
+             */
+            predicate: string;
+        };
+        DeletedRiskRuleView: {
+            /** @example rr_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "risk_rule";
+            /** @example true */
+            deleted: boolean;
+        };
+        ReviewView: {
+            /** @example rv_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            id: string;
+            /** @enum {string} */
+            object: "review";
+            /** @example pay_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            payment_id: string;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /**
+             * @description Why it opened: 'rule' (a review rule matched; the rule is on the payment's outcome).
+             * @example rule
+             */
+            reason: string;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            closed_reason: "approved" | "refunded" | null;
+            /** @example 2026-11-22T10:00:00.000Z */
+            created_at: string;
+        };
+        ReviewListView: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["ReviewView"][];
+            /** @example false */
+            has_more: boolean;
         };
         LatencyDto: {
             /**
@@ -2118,7 +2323,7 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            enabled_events: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (staging) */
             description?: string;
             /** @description Webhook chaos for this endpoint (design-v2 §5); omitted fields are 0 (off). */
@@ -2177,7 +2382,7 @@ export interface components {
              *       "*"
              *     ]
              */
-            enabled_events?: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "connector.circuit_opened" | "connector.circuit_closed")[];
+            enabled_events?: ("*" | "payment.created" | "payment.requires_action" | "payment.processing" | "payment.authorized" | "payment.captured" | "payment.partially_refunded" | "payment.refunded" | "payment.failed" | "payment.canceled" | "payment.attempt_failed" | "payment.refund_reverted" | "refund.pending" | "refund.succeeded" | "refund.failed" | "review.opened" | "review.closed" | "connector.circuit_opened" | "connector.circuit_closed")[];
             /** @example Order service (production) */
             description?: string | null;
             /**
@@ -2283,7 +2488,7 @@ export interface components {
                 /** @enum {string} */
                 type: "invalid_request_error" | "authentication_error" | "idempotency_error" | "rate_limit_error" | "api_error";
                 /** @enum {string} */
-                code: "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "invalid_json" | "invalid_card_number" | "body_too_large" | "unsupported_media_type" | "route_not_found" | "origin_not_allowed" | "resource_missing" | "api_key_missing" | "api_key_invalid" | "admin_key_invalid" | "api_key_last_active" | "payment_invalid_state" | "capture_exceeds_authorized" | "refund_exceeds_captured" | "clock_backwards" | "webhook_url_not_allowed" | "webhook_endpoint_disabled" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limit_exceeded" | "network_timeout" | "service_unavailable" | "internal_error" | "api_error";
+                code: "parameter_invalid" | "parameter_missing" | "parameter_unknown" | "invalid_json" | "invalid_card_number" | "body_too_large" | "unsupported_media_type" | "route_not_found" | "origin_not_allowed" | "resource_missing" | "api_key_missing" | "api_key_invalid" | "admin_key_invalid" | "api_key_last_active" | "review_not_open" | "payment_invalid_state" | "capture_exceeds_authorized" | "refund_exceeds_captured" | "clock_backwards" | "webhook_url_not_allowed" | "webhook_endpoint_disabled" | "idempotency_key_reused" | "idempotency_key_in_use" | "rate_limit_exceeded" | "network_timeout" | "service_unavailable" | "internal_error" | "api_error";
                 /** @example Missing required parameter: amount */
                 message: string;
                 /**
@@ -2428,7 +2633,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2540,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2652,7 +2857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +3048,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3349,7 +3554,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3569,7 +3774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3696,7 +3901,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4133,7 +4338,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4364,6 +4569,568 @@ export interface operations {
             };
         };
     };
+    RiskRulesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRuleListView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RiskRulesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRiskRuleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskRuleView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    RiskRulesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedRiskRuleView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReviewsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size (1-100). */
+                limit?: number;
+                /** @description An object id: return the objects created before it (newest first). */
+                starting_after?: string;
+                /** @description Only objects created in this range: created[gte]=...&created[lte]=... (Unix seconds or ISO 8601, inclusive). */
+                created?: components["schemas"]["CreatedRangeDto"];
+                /** @description Only reviews with this status. */
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewListView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReviewsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ReviewsController_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 255 characters, scoped to the merchant: a retry with the same key and body replays the first response (Idempotent-Replayed: true) for 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewView"];
+                };
+            };
+            /** @description Invalid request: a parameter is missing, unknown or invalid (`param` names it). Codes: parameter_invalid, parameter_missing, parameter_unknown, invalid_json, invalid_card_number, capture_exceeds_authorized, refund_exceeds_captured, webhook_url_not_allowed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key, or an invalid or revoked one. Codes: api_key_missing, api_key_invalid, admin_key_invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser request from an origin CORS_ORIGINS does not allow. Codes: origin_not_allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such object for this merchant. Codes: resource_missing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB. Codes: body_too_large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is neither JSON nor form-encoded. Codes: unsupported_media_type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request. Codes: idempotency_key_reused. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests for this API key (RATE_LIMIT_RPS); see Retry-After. Codes: rate_limit_exceeded. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An internal error (never a stack trace). Codes: internal_error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unreachable; retry shortly. Codes: service_unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     ConnectorsController_list: {
         parameters: {
             query?: never;
@@ -4488,7 +5255,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4805,7 +5572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5867,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5366,7 +6133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5742,7 +6509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6130,7 +6897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6493,7 +7260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6890,7 +7657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7084,7 +7851,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled. */
+            /** @description The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After). Codes: payment_invalid_state, idempotency_key_in_use, api_key_last_active, webhook_endpoint_disabled, review_not_open. */
             409: {
                 headers: {
                     [name: string]: unknown;

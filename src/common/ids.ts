@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   attempt: 'att',
   auditLog: 'aud',
   simulationScenario: 'scn',
+  riskRule: 'rr',
+  review: 'rv',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

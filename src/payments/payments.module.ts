@@ -4,6 +4,8 @@ import { PaymentTimelineSource } from './payment-timeline.source';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorsModule } from '../connectors/connectors.module';
 import { EventsModule } from '../events/events.module';
+import { ReviewsModule } from '../reviews/reviews.module';
+import { RiskModule } from '../risk/risk.module';
 import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { RoutingModule } from '../routing/routing.module';
 import { AuthorizationExpiry } from './authorization-expiry';
@@ -15,7 +17,7 @@ import { PaymentsService } from './payments.service';
 import { SimulationModule } from '../simulation/simulation.module';
 
 @Module({
-  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule, SimulationModule],
+  imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule, SimulationModule, RiskModule, ReviewsModule],
   controllers: [PaymentsController],
   providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],

@@ -28,7 +28,11 @@ import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
-import { paymentFacts } from './payment-facts';
+import { paymentSignals } from './payment-risk';
+import { ReviewsService } from '../reviews/reviews.service';
+import { finalOutcome } from '../risk/outcome';
+import { RiskDecision, RiskService } from '../risk/risk.service';
+import { PaymentFacts, paymentFacts } from './payment-facts';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -40,6 +44,9 @@ export interface PaymentGroupRow {
   captured: string;
   refunded: string;
 }
+
+/** What a payment risk blocked got from the connectors: nothing (none was called). */
+const BLOCKED_BY_RISK: CallsOutcome = { attempts: [], connector: null, verdict: 'fraud_detected', reports: [] };
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
 const CREATE_EVENT = 'CREATE';
@@ -75,6 +82,8 @@ export class PaymentsService {
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
     private readonly config: AppConfig,
+    private readonly risk: RiskService,
+    private readonly reviews: ReviewsService,
     private readonly paymentMethods: PaymentMethodsService,
     private readonly simulation: SimulationService,
   ) {}
@@ -103,22 +112,25 @@ export class PaymentsService {
     const payment = this.newPayment(actor, dto, card, method.details, now);
     const facts = paymentFacts(dto, payment.id);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
-    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
+    // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
+    const risk = card ? await this.risk.assess(paymentSignals(actor, dto, payment, card, outcome), now) : null;
     // A customer step asks the connector to start it; the bank's own answer comes after the step.
-    const stepPlan = method.plan.kind === 'customer_step' ? method.plan : null;
-    const calls = await this.calls.call(actor.merchantId, decision, connectors, stepPlan ? 'success' : outcome, now);
+    const stepPlan = method.plan.kind === 'customer_step' && !risk?.blocked ? method.plan : null;
+    const calls = risk?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
     Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
     const waits = stepPlan !== null && calls.verdict === 'success';
+    if (risk) payment.outcome = finalOutcome(risk, calls.verdict !== 'success');
     const steps = waits ? this.enterCustomerStep(payment, stepPlan.enter) : this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
     const writeStep = waits ? this.paymentMethods.begin(payment, stepPlan.step, now) : null;
     const expiry = this.expiryOf(payment);
-    // One statement (atomic on its own): the payment, its history, its expiry or step, attempts, events and their deliveries.
+    // One statement (atomic on its own): the payment, its history, its expiry or step, attempts, risk bookkeeping, events and their deliveries.
     const statement = new CteStatement();
     this.repository.appendInsert(statement, actor, payment, steps);
     this.scheduler.appendSchedule(statement, expiry);
     writeStep?.(statement);
     this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.creationEvents(payment, steps, calls));
+    const riskEvents = this.appendRiskEffects(statement, payment, risk, now);
+    const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.creationEvents(payment, steps, calls), ...riskEvents]);
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
     await this.calls.report(actor.merchantId, calls, now);
@@ -131,6 +143,20 @@ export class PaymentsService {
     }
     await sleep(dto.simulate_delay_ms);
     return toPaymentView(payment);
+  }
+
+  /** A failed payment counts as a decline on its card; a manual_review outcome opens a review (review.opened). */
+  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision | null, now: Date): DomainEvent[] {
+    if (!risk) return [];
+    if (payment.status === 'FAILED') this.risk.appendDecline(statement, payment.merchantId, risk, now);
+    // Only a payment that went through opens a review (one waiting for 3-D Secure does not, yet).
+    if (payment.outcome?.type !== 'manual_review' || !['AUTHORIZED', 'CAPTURED'].includes(payment.status)) return [];
+    return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
+  }
+
+  private async callConnectors(actor: Actor, dto: CreatePaymentDto, facts: PaymentFacts, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
+    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
+    return this.calls.call(actor.merchantId, decision, connectors, outcome, now);
   }
 
   /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
@@ -380,6 +406,7 @@ export class PaymentsService {
       idempotencyKey: actor.idempotencyKey ?? null,
       captureBefore: null,
       cancellationReason: null,
+      outcome: null,
       connector: null,
       attempts: [],
       payerCountry: null,

@@ -14,6 +14,7 @@ import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
+import { ReviewsService } from '../reviews/reviews.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { REFUND_FAIL_LATER_DELAY_MS, REFUND_FAIL_LATER_KIND } from './refund-fail-later.kind';
 import { SimulationService } from '../simulation/simulation.service';
@@ -43,6 +44,7 @@ export class RefundsService {
     private readonly clock: ClockService,
     private readonly simulation: SimulationService,
     private readonly scheduler: ScheduledActionsService,
+    private readonly reviews: ReviewsService,
   ) {}
 
   /**
@@ -101,10 +103,13 @@ export class RefundsService {
       const dueAt = new Date(refund.createdAt.getTime() + REFUND_FAIL_LATER_DELAY_MS);
       await this.scheduler.schedule(manager, { merchantId: actor.merchantId, kind: REFUND_FAIL_LATER_KIND, dueAt, payload: { refund_id: refund.id }, dedupeKey: refund.id });
     }
-    // Order (ids and sequence follow it): the refund, then the payment state change it caused.
+    // A refund settles the question a review asked: its open review (if any) closes as refunded.
+    const reviewEvents = await this.reviews.closeForRefund(manager, actor.merchantId, payment.id);
+    // Order (ids and sequence follow it): the refund, then the payment state change it caused, then the review.
     const afterCommit = await this.events.record(manager, actor.merchantId, [
       this.refundEvent(status === 'PENDING' ? 'refund.pending' : 'refund.succeeded', refund),
       ...paymentEvents.map((paymentEvent) => ({ ...paymentEvent, refundId: refund.id })),
+      ...reviewEvents,
     ]);
     return { refund, afterCommit };
   }

@@ -14,6 +14,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'refund.pending',
   'refund.succeeded',
   'refund.failed',
+  'review.opened',
+  'review.closed',
   'connector.circuit_opened',
   'connector.circuit_closed',
 ] as const;

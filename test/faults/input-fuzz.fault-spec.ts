@@ -382,6 +382,7 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/events/{id}/resend': async () => eventId,
     '/v1/webhook-endpoints/{id}': async () => endpointId,
     '/v1/webhook-endpoints/{id}/rotate-secret': async () => endpointId,
+    '/v1/reviews/{id}/approve': () => newReview(),
     '/v1/connectors/{id}': async () => FUZZ_CONNECTOR,
     '/v1/connectors/{id}/outages': async () => FUZZ_CONNECTOR,
     '/v1/connectors/{id}/circuit': async () => FUZZ_CONNECTOR,
@@ -396,12 +397,21 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/payments': { amount: 1000, currency: 'usd' },
     '/v1/webhook-endpoints': { url: 'https://hooks.example.test/n' },
     '/v1/webhook-endpoints/{id}': { description: 'patched' },
+    '/v1/risk-rules': { action: 'review', predicate: ':amount_in_usd: > 1000000' },
     '/v1/connectors': { id: 'fuzz_connector', methods: ['card'] },
     '/v1/connectors/{id}/outages': { for: '1s' },
     '/v1/connectors/{id}/circuit': { state: 'closed' },
     '/v1/routing/evaluate': { amount: 1000, currency: 'usd' },
     '/v1/payments/{id}/customer-action': { action: 'approve' },
   };
+
+  /** An open review: the elevated-risk test card matches the default review rule. */
+  async function newReview(): Promise<string> {
+    const card = { number: '4000000000009235', exp_month: 12, exp_year: 2099 };
+    const paymentId = (await app.http.post('/v1/payments').set(bearer(merchant)).send({ amount: 5000, currency: 'usd', payment_method: { type: 'card', card } }).expect(201)).body.id;
+    const reviews = (await app.http.get('/v1/reviews?status=open&limit=100').set(bearer(merchant)).expect(200)).body.data as Array<{ id: string; payment_id: string }>;
+    return reviews.find((review) => review.payment_id === paymentId)!.id;
+  }
 
   async function newPendingPayment(): Promise<string> {
     const body = { amount: 5000, currency: 'inr', payment_method: { type: 'upi', upi: { vpa: 'success@sandbox', flow: 'collect' } } };

@@ -31,6 +31,8 @@ const TABLES = [
   'webhook_endpoints',
   'webhook_deliveries',
   'webhook_attempts',
+  'risk_rules',
+  'reviews',
   'connectors',
   'routing_configs',
   'payment_attempts',
@@ -45,6 +47,8 @@ const MERCHANT_ROWS: Record<string, string> = {
   api_keys: 'SELECT concat_ws(\'|\', id, name, revoked_at) AS r FROM api_keys WHERE merchant_id = $1',
   webhook_endpoints: 'SELECT t::text AS r FROM webhook_endpoints t WHERE merchant_id = $1',
   webhook_deliveries: 'SELECT t::text AS r FROM webhook_deliveries t WHERE merchant_id = $1',
+  risk_rules: 'SELECT t::text AS r FROM risk_rules t WHERE merchant_id = $1',
+  reviews: 'SELECT t::text AS r FROM reviews t WHERE merchant_id = $1',
   connectors: 'SELECT t::text AS r FROM connectors t WHERE merchant_id = $1',
   payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
 };

@@ -40,6 +40,8 @@ export const MISSING = {
   event: 'evt_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   endpoint: 'we_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   apiKey: 'key_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  riskRule: 'rr_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  review: 'rv_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   connector: 'missing_sim',
 };
 
@@ -109,6 +111,20 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     };
   }
 
+  async function riskRuleObject(): Promise<OwnedObject> {
+    const id = (await asA('post', '/v1/risk-rules').send({ action: 'review', predicate: ':amount_in_usd: > 1000000' }).expect(201)).body.id;
+    return { id, read: async () => (await asA('get', '/v1/risk-rules').expect(200)).body };
+  }
+
+  async function reviewObject(): Promise<OwnedObject> {
+    // The elevated-risk test card opens a review (default review rule).
+    const card = { number: '4000000000009235', exp_month: 12, exp_year: 2099 };
+    const paymentId = (await asA('post', '/v1/payments').send({ amount: 5000, currency: 'usd', payment_method: { type: 'card', card } }).expect(201)).body.id;
+    const reviews = (await asA('get', '/v1/reviews?status=open&limit=100').expect(200)).body.data as Array<{ id: string; payment_id: string }>;
+    const id = reviews.find((review) => review.payment_id === paymentId)!.id;
+    return { id, read: async () => (await asA('get', `/v1/reviews/${id}`).expect(200)).body };
+  }
+
   async function pendingPaymentObject(): Promise<OwnedObject> {
     const body = { amount: 5000, currency: 'inr', payment_method: { type: 'upi', upi: { vpa: 'success@sandbox', flow: 'collect' } } };
     const id = (await asA('post', '/v1/payments').send(body).expect(201)).body.id;
@@ -116,6 +132,9 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
   }
 
   return {
+    'DELETE /v1/risk-rules/{id}': { create: riskRuleObject, missingId: MISSING.riskRule },
+    'GET /v1/reviews/{id}': { create: reviewObject, missingId: MISSING.review },
+    'POST /v1/reviews/{id}/approve': { create: reviewObject, missingId: MISSING.review },
     'DELETE /v1/api-keys/{id}': { create: apiKeyObject, missingId: MISSING.apiKey },
     'GET /v1/payments/{id}': { create: paymentObject('manual'), missingId: MISSING.payment },
     'GET /v1/payments/{id}/timeline': { create: paymentObject('manual'), missingId: MISSING.payment },

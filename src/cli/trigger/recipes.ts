@@ -38,5 +38,10 @@ export const RECIPES: Record<string, Recipe> = {
     steps: [createPayment(), refundPayment({ simulate: 'fail_later' }), advanceClock('1h')],
   },
   'connector.circuit_opened': { description: "stripe_sim's circuit forced open, then closed again", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },
+  'review.opened': { description: 'a payment with the elevated-risk test card (the default review rule opens a review)', steps: [createPayment({ payment_method: card('4000000000009235') })] },
+  'review.closed': {
+    description: 'a payment with the elevated-risk test card, then a refund (closes its review as refunded)',
+    steps: [createPayment({ payment_method: card('4000000000009235') }), refundPayment()],
+  },
   'connector.circuit_closed': { description: "stripe_sim's circuit forced open, then closed", steps: [forceCircuit('stripe_sim', 'open'), forceCircuit('stripe_sim', 'closed', 'close')] },
 };

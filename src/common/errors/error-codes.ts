@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   admin_key_invalid: { status: 401, type: 'authentication_error' },
   // api keys
   api_key_last_active: { status: 409, type: 'invalid_request_error' },
+  // reviews
+  review_not_open: { status: 409, type: 'invalid_request_error' },
   // payments and refunds
   payment_invalid_state: { status: 409, type: 'invalid_request_error' },
   capture_exceeds_authorized: { status: 400, type: 'invalid_request_error' },

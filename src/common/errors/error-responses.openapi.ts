@@ -37,7 +37,7 @@ const DOCS: Record<number, ErrorDoc> = {
   401: { description: 'No API key, or an invalid or revoked one.', codes: ['api_key_missing', 'api_key_invalid', 'admin_key_invalid'] },
   403: { description: 'A browser request from an origin CORS_ORIGINS does not allow.', codes: ['origin_not_allowed'] },
   404: { description: 'No such object for this merchant.', codes: ['resource_missing'] },
-  409: { description: 'The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After).', codes: ['payment_invalid_state', 'idempotency_key_in_use', 'api_key_last_active', 'webhook_endpoint_disabled'] },
+  409: { description: 'The object is in a state that forbids this, or the Idempotency-Key is in flight (see Retry-After).', codes: ['payment_invalid_state', 'idempotency_key_in_use', 'api_key_last_active', 'webhook_endpoint_disabled', 'review_not_open'] },
   413: { description: 'The body is larger than 1 MiB.', codes: ['body_too_large'] },
   415: { description: 'The body is neither JSON nor form-encoded.', codes: ['unsupported_media_type'] },
   422: { description: 'The Idempotency-Key was used with a different request.', codes: ['idempotency_key_reused'] },

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OutcomeView } from '../../risk/dto/outcome.view';
 import { NextAction, NextActionView } from '../../payment-methods/dto/next-action.view';
 import { ApiPaymentMethodView, PaymentMethodView, toPaymentMethodView } from '../../payment-methods/dto/payment-method.view';
 import { PaymentEntity } from '../entities/payment.entity';
@@ -63,6 +64,12 @@ export class PaymentView {
     description: 'Why a CANCELED payment was canceled: requested (POST /cancel) or authorization_expired. null otherwise.',
   })
   cancellation_reason: CancellationReason | null;
+  @ApiProperty({
+    type: OutcomeView,
+    nullable: true,
+    description: 'What risk decided: the score, the level, the rule that matched and the resulting outcome type. null only for payments created before risk existed.',
+  })
+  outcome: OutcomeView | null;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) updated_at: string;
 }
@@ -93,6 +100,7 @@ export function toPaymentView(row: PaymentEntity): PaymentView {
     metadata: row.metadata,
     capture_before: row.captureBefore ? row.captureBefore.toISOString() : null,
     cancellation_reason: row.cancellationReason,
+    outcome: row.outcome ?? null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

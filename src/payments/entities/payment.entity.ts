@@ -1,3 +1,4 @@
+import { RiskOutcome } from '../../risk/outcome';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/money';
 import type { AttemptRecord } from '../../connectors/attempts.repository';
@@ -114,6 +115,10 @@ export class PaymentEntity {
 
   @Column({ name: 'cancellation_reason', type: 'text', nullable: true })
   cancellationReason: CancellationReason | null;
+
+  /** What risk decided (issue 15); null for payments created before risk existed. */
+  @Column({ type: 'jsonb', nullable: true })
+  outcome: RiskOutcome | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
