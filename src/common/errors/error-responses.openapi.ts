@@ -33,7 +33,7 @@ interface ErrorDoc {
 }
 
 const DOCS: Record<number, ErrorDoc> = {
-  400: { description: 'Invalid request: a parameter is missing, unknown or invalid (`param` names it).', codes: ['parameter_invalid', 'parameter_missing', 'parameter_unknown', 'invalid_json', 'invalid_card_number', 'capture_exceeds_authorized', 'refund_exceeds_captured', 'webhook_url_not_allowed'] },
+  400: { description: 'Invalid request: a parameter is missing, unknown or invalid (`param` names it).', codes: ['parameter_invalid', 'parameter_missing', 'parameter_unknown', 'invalid_json', 'invalid_card_number', 'capture_exceeds_authorized', 'refund_exceeds_captured', 'webhook_url_not_allowed', 'clock_backwards'] },
   401: { description: 'No API key, or an invalid or revoked one.', codes: ['api_key_missing', 'api_key_invalid', 'admin_key_invalid'] },
   403: { description: 'A browser request from an origin CORS_ORIGINS does not allow.', codes: ['origin_not_allowed'] },
   404: { description: 'No such object for this merchant.', codes: ['resource_missing'] },
@@ -75,6 +75,11 @@ export function withErrorResponses(document: OpenAPIObject): OpenAPIObject {
       if (!operation) continue;
       for (const status of statusesFor(path, method, operation)) {
         operation.responses[String(status)] ??= errorResponse(status);
+      }
+      // An error a controller documents by description only still answers in the one error shape.
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const declared = response as ResponseObject;
+        if (/^[45]/.test(status) && !declared.content) declared.content = { 'application/json': { schema: ERROR_REF } };
       }
     }
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 class RedirectToUrlView {
-  @ApiProperty({ example: 'http://localhost:4242/v1/3ds/3ds_mJ2x…', description: 'The one-time challenge page.' }) url: string;
+  @ApiProperty({ example: 'https://sandbox.example.test/v1/3ds/3ds_mJ2x…', description: 'The one-time challenge page, under PUBLIC_URL (default http://localhost:$PORT).' }) url: string;
   @ApiProperty({ nullable: true, type: String, example: 'https://shop.example/return' }) return_url: string | null;
 }
 
