@@ -63,7 +63,8 @@ const VALIDATION_CODES = new Set<string>([
   'body_too_large',
   'unsupported_media_type',
 ]);
-const ERROR_KEYS = new Set(['type', 'code', 'message', 'request_id', 'param', 'payment_id']);
+// Besides the core keys, errors may carry context: the payment, the clock's current time (clock_backwards), the accepted values.
+const ERROR_KEYS = new Set(['type', 'code', 'message', 'request_id', 'param', 'payment_id', 'now', 'valid_values']);
 const STACK_PATTERN = /\bat .+:\d+:\d+|node_modules|\/src\/|\.ts:\d+|Error:/;
 
 function resolve(schema: Schema, document: OpenApiDocument): Schema {
