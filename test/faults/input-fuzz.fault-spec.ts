@@ -399,6 +399,7 @@ describe('fuzzed and hostile request bodies on every POST route (fault)', () => 
     '/v1/webhook-endpoints': { url: 'https://hooks.example.test/n' },
     '/v1/webhook-endpoints/{id}': { description: 'patched' },
     '/v1/risk-rules': { action: 'review', predicate: ':amount_in_usd: > 1000000' },
+    '/v1/simulation-scenarios': { match: { customer_email: 'fuzz@example.test' }, outcomes: ['card_declined'] },
     '/v1/connectors': { id: 'fuzz_connector', methods: ['card'] },
     '/v1/connectors/{id}/outages': { for: '1s' },
     '/v1/connectors/{id}/circuit': { state: 'closed' },

@@ -36,6 +36,7 @@ const TABLES = [
   'connectors',
   'routing_configs',
   'payment_attempts',
+  'simulation_scenarios',
 ];
 
 // A's rows, hashed in full (api_keys without last_used_at, which A's own reads touch).
@@ -51,6 +52,7 @@ const MERCHANT_ROWS: Record<string, string> = {
   reviews: 'SELECT t::text AS r FROM reviews t WHERE merchant_id = $1',
   connectors: 'SELECT t::text AS r FROM connectors t WHERE merchant_id = $1',
   payment_attempts: 'SELECT t::text AS r FROM payment_attempts t WHERE merchant_id = $1',
+  simulation_scenarios: 'SELECT t::text AS r FROM simulation_scenarios t WHERE merchant_id = $1',
 };
 
 jest.setTimeout(60_000);

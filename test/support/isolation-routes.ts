@@ -42,6 +42,7 @@ export const MISSING = {
   apiKey: 'key_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   riskRule: 'rr_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   review: 'rv_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
+  scenario: 'scn_01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   connector: 'missing_sim',
 };
 
@@ -116,6 +117,11 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
     return { id, read: async () => (await asA('get', '/v1/risk-rules').expect(200)).body };
   }
 
+  async function scenarioObject(): Promise<OwnedObject> {
+    const id = (await asA('post', '/v1/simulation-scenarios').send({ match: { customer_email: 'isolation@example.test' }, outcomes: ['card_declined'] }).expect(201)).body.id;
+    return { id, read: async () => (await asA('get', `/v1/simulation-scenarios/${id}`).expect(200)).body };
+  }
+
   async function reviewObject(): Promise<OwnedObject> {
     // The elevated-risk test card opens a review (default review rule).
     const card = { number: '4000000000009235', exp_month: 12, exp_year: 2099 };
@@ -134,6 +140,8 @@ export function routeFactories(http: TestAgent, a: TestMerchant): Record<string,
   return {
     'DELETE /v1/risk-rules/{id}': { create: riskRuleObject, missingId: MISSING.riskRule },
     'GET /v1/reviews/{id}': { create: reviewObject, missingId: MISSING.review },
+    'GET /v1/simulation-scenarios/{id}': { create: scenarioObject, missingId: MISSING.scenario },
+    'DELETE /v1/simulation-scenarios/{id}': { create: scenarioObject, missingId: MISSING.scenario },
     'POST /v1/reviews/{id}/approve': { create: reviewObject, missingId: MISSING.review },
     'DELETE /v1/api-keys/{id}': { create: apiKeyObject, missingId: MISSING.apiKey },
     'GET /v1/payments/{id}': { create: paymentObject('manual'), missingId: MISSING.payment },
