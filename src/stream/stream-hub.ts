@@ -16,6 +16,8 @@ export interface OpenSubscription {
 const REPLAY_PAGE = 500;
 /** A resume replays at most this many missed events; older ones are in GET /v1/events. */
 export const REPLAY_MAX = 10_000;
+/** How many of the newest replayed ids a stream remembers to drop their late live notices. */
+const LATE_NOTICE_MEMORY = 1_000;
 
 class Subscriber {
   /** While replaying, live events wait here (then only those the replay did not send go out). */
@@ -35,7 +37,8 @@ class Subscriber {
   live(event: EventEntity): void {
     if (this.closed || !matchesFilter(this.filter, event)) return;
     if (this.waiting) this.waiting.push(event);
-    else this.send(event);
+    // The bus is asynchronous: an event the replay already sent may still be announced afterwards.
+    else if (!this.replayed.delete(event.id)) this.send(event);
   }
 
   replay(event: EventEntity): void {
@@ -46,8 +49,12 @@ class Subscriber {
   endReplay(): void {
     const waiting = this.waiting ?? [];
     this.waiting = undefined;
-    for (const event of waiting) if (!this.replayed.has(event.id)) this.send(event);
-    this.replayed.clear();
+    for (const event of waiting) if (!this.replayed.delete(event.id)) this.send(event);
+    // Keep the newest replayed ids for late notices (bounded: a resume can replay 10,000 events).
+    for (const id of this.replayed) {
+      if (this.replayed.size <= LATE_NOTICE_MEMORY) break;
+      this.replayed.delete(id);
+    }
   }
 
   private send(event: EventEntity): void {
