@@ -11,6 +11,9 @@ const errorShape = (code: string) =>
 
 export const POSTMAN_TESTS: Record<string, string[]> = {
   HealthController_live: [status(200)],
+  // The 3-D Secure page is HTML for the customer's browser: an unknown token gets the "expired" page.
+  ThreeDSecurePageController_show: [status(410), `pm.test('an HTML page', () => pm.expect(pm.response.headers.get('Content-Type')).to.include('text/html'));`],
+  ThreeDSecurePageController_choose: [status(410), `pm.test('an HTML page', () => pm.expect(pm.response.headers.get('Content-Type')).to.include('text/html'));`],
   HealthController_ready: [status(200), json, `pm.test('database ok', () => pm.expect(body.checks.database).to.eql('ok'));`],
   PaymentsController_create: [
     status(201), requestId, json,
@@ -86,7 +89,8 @@ export const POSTMAN_QUERY: Record<string, Record<string, string>> = {
 
 /** Body fields changed so the requests run in sequence (create a manual-capture payment, capture part of it…); undefined drops one. */
 export const POSTMAN_BODY_CHANGES: Record<string, Record<string, unknown>> = {
-  PaymentsController_create: { capture_method: 'manual' },
+  // The converter cannot fake the card inside the discriminated payment_method (too deeply nested): give it one.
+  PaymentsController_create: { capture_method: 'manual', payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } } },
   EventsController_resend: { endpoint_id: undefined },
   TestClockController_advance: { by: '7d', to: undefined },
 };

@@ -141,7 +141,8 @@ function decorate(item: Item, operations: Map<string, string>): void {
   const operationId = operations.get(`${request.method} ${request.url.path.join('/')}`);
   if (!operationId) throw new Error(`no operation for ${request.method} /${request.url.path.join('/')}`);
   delete request.auth;
-  request.header = (request.header ?? []).filter((header) => header.key !== 'Idempotency-Key');
+  // No fixed Idempotency-Key, and no Sandbox-Simulate header: its example is a fault (opt-in per request, like the body knobs).
+  request.header = (request.header ?? []).filter((header) => header.key !== 'Idempotency-Key' && header.key !== 'Sandbox-Simulate');
   const pathId = POSTMAN_PATH_IDS[operationId];
   for (const variable of request.url.variable ?? []) if (variable.key === 'id' && pathId) variable.value = `{{${pathId}}}`;
   const query = POSTMAN_QUERY[operationId] ?? {};

@@ -1013,7 +1013,18 @@ export interface components {
              * @enum {string}
              */
             capture_method: "automatic" | "manual";
-            /** @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242. */
+            /**
+             * @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242.
+             * @example {
+             *       "type": "card",
+             *       "card": {
+             *         "number": "4242424242424242",
+             *         "exp_month": 12,
+             *         "exp_year": 2030,
+             *         "cvc": "123"
+             *       }
+             *     }
+             */
             payment_method?: components["schemas"]["CardPaymentMethodDto"] | components["schemas"]["UpiPaymentMethodDto"] | components["schemas"]["MpesaPaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
             /**
              * @description Cards: automatic (only cards that demand it) or required.
@@ -1821,7 +1832,18 @@ export interface components {
              * @enum {string}
              */
             capture_method: "automatic" | "manual";
-            /** @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242. */
+            /**
+             * @description A card, UPI or M-Pesa, discriminated by `type`, or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card. Defaults to the test card 4242 4242 4242 4242.
+             * @example {
+             *       "type": "card",
+             *       "card": {
+             *         "number": "4242424242424242",
+             *         "exp_month": 12,
+             *         "exp_year": 2030,
+             *         "cvc": "123"
+             *       }
+             *     }
+             */
             payment_method?: components["schemas"]["CardPaymentMethodDto"] | components["schemas"]["UpiPaymentMethodDto"] | components["schemas"]["MpesaPaymentMethodDto"] | ("pm_card_visa" | "pm_card_mastercard" | "pm_card_amex" | "pm_card_chargeDeclined" | "pm_card_chargeDeclinedInsufficientFunds" | "pm_card_chargeDeclinedExpiredCard" | "pm_card_chargeDeclinedIncorrectCvc" | "pm_card_chargeDeclinedProcessingError" | "pm_card_chargeDeclinedFraudulent" | "pm_card_threeDSecure2Required" | "pm_card_riskLevelElevated" | "pm_card_riskLevelHighest" | "tok_visa" | "tok_mastercard" | "tok_amex" | "tok_chargeDeclined" | "tok_chargeDeclinedInsufficientFunds" | "tok_chargeDeclinedExpiredCard" | "tok_chargeDeclinedIncorrectCvc" | "tok_chargeDeclinedProcessingError" | "tok_chargeDeclinedFraudulent" | "tok_threeDSecure2Required" | "tok_riskLevelElevated" | "tok_riskLevelHighest");
             /**
              * @description Cards: automatic (only cards that demand it) or required.

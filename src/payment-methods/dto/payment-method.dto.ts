@@ -124,6 +124,7 @@ export function IsPaymentMethod(options: { testIds?: readonly string[]; objectMe
         'A card, UPI or M-Pesa, discriminated by `type`' +
         (ids.length ? ', or a Stripe-style test payment method id (pm_card_visa, … or the tok_* twin) standing for a test card' : '') +
         '. Defaults to the test card 4242 4242 4242 4242.',
+      example: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } },
       oneOf: [...SUBTYPES.map((subtype) => ({ $ref: getSchemaPath(subtype.value) })), ...ids],
       ...(ids.length
         ? {}
