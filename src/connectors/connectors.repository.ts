@@ -88,7 +88,7 @@ export class ConnectorsRepository {
       `UPDATE connectors c
           SET health_failures_recent = s.failures,
               health_success_rate = CASE WHEN s.calls = 0 THEN NULL ELSE (s.calls - s.failures)::float8 / s.calls END,
-              health_checked_at = now(),
+              health_checked_at = $2::timestamptz,
               circuit_state = CASE WHEN c.circuit_state = 'open' AND NOT c.circuit_forced
                                         AND c.circuit_opened_at <= $2::timestamptz - make_interval(secs => ${BREAKER.OPEN_MS / 1000})
                                    THEN 'half_open' ELSE c.circuit_state END
