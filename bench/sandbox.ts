@@ -126,7 +126,10 @@ export class Sandbox {
       delete env.REDIS_URL;
       env.SANDBOX_DATA_DIR = this.dataDir;
     }
-    const child = spawn(process.execPath, [join(ROOT, 'dist', entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    // BENCH_NODE_ARGS: extra node flags for the spawned processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+    // node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     this.children.push(child);
     return child;
   }

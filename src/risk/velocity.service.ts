@@ -56,9 +56,9 @@ export const MERCHANT_NOW = (alias: string) =>
  * one hour; one exactly an hour old is not).
  *
  * Each counted payment is a row of risk_velocity_events. Concurrent creates on one key take turns on
- * its risk_velocity_keys row (locked by the first statement of a short transaction, in one global
- * order, so no deadlock); the second statement, with a fresh snapshot, then sees every earlier
- * payment on the key and counts exactly. A count is O(1) amortised: the key row keeps a running
+ * its risk_velocity_keys row (locked by the first statement of the SQL function risk_velocity_count,
+ * one round trip, in one global order, so no deadlock); its second statement, with a fresh snapshot,
+ * then sees every earlier payment on the key and counts exactly. A count is O(1) amortised: the key row keeps a running
  * total and, per window, a cursor (now - window of the latest bump) with the number of events at or
  * before it; a bump only counts the events its cursor passes. When the clock of a request is behind
  * the key's (a request that read the clock before an advance), the window is counted row by row.
@@ -80,57 +80,12 @@ export class VelocityService {
     const hashes = bumps.map((bump) => bump.key);
     const hourCut = new Date(now.getTime() - HOUR_MS);
     const dayCut = new Date(now.getTime() - DAY_MS);
-    const rows = await this.db.transaction(async (manager) => {
-      await manager.query(
-        `WITH keyed AS (
-           INSERT INTO risk_velocity_keys AS k (merchant_id, dimension, key_hash, total, latest_at, hour_cursor, hour_expired, day_cursor, day_expired)
-           SELECT $1::text, b.dimension, b.key_hash, 1, $2::timestamptz, $3::timestamptz, 0, $4::timestamptz, 0
-             FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS b (dimension, key_hash, n)
-            ORDER BY b.n
-           ON CONFLICT ON CONSTRAINT risk_velocity_keys_pk DO UPDATE SET
-             total = k.total + 1,
-             latest_at = GREATEST(k.latest_at, EXCLUDED.latest_at),
-             -- a payment at or before a cursor (its clock read before an advance) is already out of that window
-             hour_expired = k.hour_expired + CASE WHEN EXCLUDED.latest_at <= k.hour_cursor THEN 1 ELSE 0 END,
-             day_expired = k.day_expired + CASE WHEN EXCLUDED.latest_at <= k.day_cursor THEN 1 ELSE 0 END
-         )
-         INSERT INTO risk_velocity_events (merchant_id, dimension, key_hash, at)
-         SELECT $1::text, b.dimension, b.key_hash, $2::timestamptz FROM unnest($5::text[], $6::text[]) AS b (dimension, key_hash)`,
-        [merchantId, now, hourCut, dayCut, dimensions, hashes],
-      );
-      // A new statement: its snapshot has every payment committed on these keys before we got their locks.
-      const windowCount = (cut: string) =>
-        `(SELECT count(*)::int FROM risk_velocity_events e
-           WHERE e.merchant_id = $1 AND e.dimension = a.dimension AND e.key_hash = a.key_hash AND e.at > ${cut} AND e.at <= $2)`;
-      const passed = (cursor: string, cut: string) =>
-        `(SELECT count(*) FROM risk_velocity_events e
-           WHERE e.merchant_id = k.merchant_id AND e.dimension = k.dimension AND e.key_hash = k.key_hash AND e.at > k.${cursor} AND e.at <= ${cut})`;
-      const result: CountRow[] = await manager.query(
-        `WITH advanced AS (
-           UPDATE risk_velocity_keys k SET
-             hour_expired = k.hour_expired + CASE WHEN $3::timestamptz > k.hour_cursor THEN ${passed('hour_cursor', '$3')} ELSE 0 END,
-             hour_cursor = GREATEST(k.hour_cursor, $3),
-             day_expired = k.day_expired + CASE WHEN $4::timestamptz > k.day_cursor THEN ${passed('day_cursor', '$4')} ELSE 0 END,
-             day_cursor = GREATEST(k.day_cursor, $4)
-             FROM unnest($5::text[], $6::text[]) AS b (dimension, key_hash)
-            WHERE k.merchant_id = $1 AND k.dimension = b.dimension AND k.key_hash = b.key_hash
-           RETURNING k.dimension, k.key_hash, k.total, k.latest_at, k.hour_cursor, k.hour_expired, k.day_cursor, k.day_expired
-         ), pruned AS (
-           -- counted out of both windows (day_cursor <= hour_cursor): never read again
-           DELETE FROM risk_velocity_events e USING advanced a
-            WHERE e.merchant_id = $1 AND e.dimension = a.dimension AND e.key_hash = a.key_hash AND e.at <= a.day_cursor
-         )
-         SELECT a.dimension,
-                CASE WHEN a.latest_at <= $2 AND a.hour_cursor = $3 THEN (a.total - a.hour_expired)::int ELSE ${windowCount('$3')} END AS hourly,
-                CASE WHEN a.latest_at <= $2 AND a.day_cursor = $4 THEN (a.total - a.day_expired)::int ELSE ${windowCount('$4')} END AS daily
-           FROM advanced a
-         UNION ALL
-         SELECT 'card_declines', count(*)::int, 0 FROM risk_velocity_events
-          WHERE merchant_id = $1 AND dimension = 'card_declines' AND key_hash = $7 AND at > $3 AND at <= $2`,
-        [merchantId, now, hourCut, dayCut, dimensions, hashes, keys.cardFingerprint],
-      );
-      return result;
-    });
+    // One round trip (migrations/1763819000300-risk-velocity-count-function.sql): the key rows stay
+    // locked only while the server runs the two statements, not across round trips.
+    const rows: CountRow[] = await this.db.query(
+      'SELECT dimension, hourly, daily FROM risk_velocity_count($1, $2, $3, $4, $5::text[], $6::text[], $7)',
+      [merchantId, now, hourCut, dayCut, dimensions, hashes, keys.cardFingerprint],
+    );
     const get = (dimension: CountRow['dimension'], window: 'hourly' | 'daily') => Number(rows.find((row) => row.dimension === dimension)?.[window] ?? 0);
     return {
       charges_per_card_hourly: get('card', 'hourly'),
