@@ -31,6 +31,8 @@ const LAST_USED_RESOLUTION_MS = 10_000;
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly authCache = new Map<string, CachedKey>();
+  /** Lookups on their way: concurrent requests with one key share one (no burst of them when the cache expires). */
+  private readonly lookups = new Map<string, Promise<AuthenticatedKey | null>>();
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
@@ -105,9 +107,19 @@ export class ApiKeysService {
     const cacheKey = hash.toString('base64');
     const cached = this.authCache.get(cacheKey);
     const now = Date.now();
-    const key = cached && cached.expiresAt > now ? cached.key : await this.lookup(hash, cacheKey, now);
+    const key = cached && cached.expiresAt > now ? cached.key : await this.sharedLookup(hash, cacheKey, now);
     if (!key) throw new DomainError('api_key_invalid', 'Invalid API key provided.');
     return key;
+  }
+
+  private sharedLookup(hash: Buffer, cacheKey: string, now: number): Promise<AuthenticatedKey | null> {
+    const inFlight = this.lookups.get(cacheKey);
+    if (inFlight) return inFlight;
+    const promise = this.lookup(hash, cacheKey, now).finally(() => {
+      if (this.lookups.get(cacheKey) === promise) this.lookups.delete(cacheKey);
+    });
+    this.lookups.set(cacheKey, promise);
+    return promise;
   }
 
   private async lookup(hash: Buffer, cacheKey: string, now: number): Promise<AuthenticatedKey | null> {
@@ -133,10 +145,12 @@ export class ApiKeysService {
 
   private forget(hash: Buffer): void {
     this.authCache.delete(hash.toString('base64'));
+    this.lookups.delete(hash.toString('base64'));
   }
 
   /** Drops every cached lookup (after a merchant is deleted). */
   forgetAll(): void {
     this.authCache.clear();
+    this.lookups.clear();
   }
 }
