@@ -6,6 +6,7 @@ import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
+import { CteStatement } from '../database/cte-statement';
 import { CreateRiskRuleDto } from './dto/create-risk-rule.dto';
 import { DeletedRiskRuleView, RiskRuleListView, RiskRuleView, toRiskRuleView } from './dto/risk-rule.view';
 import { RiskRuleEntity } from './entities/risk-rule.entity';
@@ -19,7 +20,7 @@ export const DEFAULT_RULES = [
   { action: 'review', predicate: ":risk_level: = 'elevated'" },
 ] as const;
 
-interface RuleRow {
+export interface RuleRow {
   id: string;
   merchant_id: string;
   action: RiskRuleEntity['action'];
@@ -70,8 +71,41 @@ export class RiskRulesService {
    * embedded database has one connection). A rule that no longer parses is skipped and logged.
    */
   async parsedRules(merchantId: string, now: Date, manager?: EntityManager): Promise<ParsedRule[]> {
-    const rows = await this.load(merchantId, now, manager);
-    return rows.flatMap((row) => {
+    return this.parse(await this.load(merchantId, now, manager));
+  }
+
+  /**
+   * Adds the merchant's rules to a statement as the CTE `risk_rules_loaded` (rows of risk_rules); the
+   * first use for a merchant creates the defaults (the marker row and the default rules commit
+   * together with the statement, other merchants untouched). Read them with `parsedRows`.
+   */
+  appendLoad(statement: CteStatement, merchantId: string, now: Date): void {
+    const ids = DEFAULT_RULES.map(() => newId('riskRule'));
+    const merchant = statement.param(merchantId);
+    const at = statement.param(now);
+    const p = (value: unknown) => statement.param(value);
+    statement
+      .with(
+        'risk_rules_seeded',
+        `INSERT INTO risk_rule_defaults (merchant_id, created_at) VALUES (${merchant}, ${at}) ON CONFLICT (merchant_id) DO NOTHING RETURNING merchant_id`,
+      )
+      .with(
+        'risk_rules_defaults',
+        `INSERT INTO risk_rules (id, merchant_id, action, predicate, created_at)
+         SELECT d.id, s.merchant_id, d.action, d.predicate, ${at} FROM risk_rules_seeded s
+           CROSS JOIN unnest(${p(ids)}::text[], ${p(DEFAULT_RULES.map((rule) => rule.action))}::text[], ${p(DEFAULT_RULES.map((rule) => rule.predicate))}::text[]) AS d (id, action, predicate)
+         RETURNING *`,
+      )
+      .with('risk_rules_loaded', `SELECT * FROM risk_rules_defaults UNION ALL SELECT * FROM risk_rules WHERE merchant_id = ${merchant}`);
+  }
+
+  /** Rows of `risk_rules_loaded`, parsed, in evaluation order. */
+  parsedRows(rows: RuleRow[]): ParsedRule[] {
+    return this.parse(rows.map(toEntity).sort(byEvaluationOrder));
+  }
+
+  private parse(rules: RiskRuleEntity[]): ParsedRule[] {
+    return rules.flatMap((row) => {
       try {
         return [{ id: row.id, action: row.action, predicate: row.predicate, ast: parsePredicate(row.predicate) }];
       } catch (error) {
@@ -81,24 +115,11 @@ export class RiskRulesService {
     });
   }
 
-  /**
-   * The merchant's rules in evaluation order; the first call for a merchant creates the defaults
-   * (one statement: the marker row and the default rules commit together, other merchants untouched).
-   */
+  /** The merchant's rules in evaluation order (see appendLoad). */
   private async load(merchantId: string, now: Date, manager: EntityManager = this.db.manager): Promise<RiskRuleEntity[]> {
-    const ids = DEFAULT_RULES.map(() => newId('riskRule'));
-    const rows: RuleRow[] = await manager.query(
-      `WITH seeded AS (
-         INSERT INTO risk_rule_defaults (merchant_id, created_at) VALUES ($1, $2) ON CONFLICT (merchant_id) DO NOTHING RETURNING merchant_id
-       ), defaults AS (
-         INSERT INTO risk_rules (id, merchant_id, action, predicate, created_at)
-         SELECT d.id, s.merchant_id, d.action, d.predicate, $2 FROM seeded s
-           CROSS JOIN unnest($3::text[], $4::text[], $5::text[]) AS d (id, action, predicate)
-         RETURNING *
-       )
-       SELECT * FROM defaults UNION ALL SELECT * FROM risk_rules WHERE merchant_id = $1`,
-      [merchantId, now, ids, DEFAULT_RULES.map((rule) => rule.action), DEFAULT_RULES.map((rule) => rule.predicate)],
-    );
+    const statement = new CteStatement();
+    this.appendLoad(statement, merchantId, now);
+    const rows: RuleRow[] = await manager.query(...statement.build('SELECT * FROM risk_rules_loaded'));
     return rows.map(toEntity).sort(byEvaluationOrder);
   }
 }

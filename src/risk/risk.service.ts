@@ -5,10 +5,10 @@ import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { RiskSignals } from './predicate/attributes';
 import { AfterChallenge, ChallengeEnd, CreationAssessment, decideAfterChallenge, judgeRules, ScoredPayment, ThreeDSHold } from './risk-decision';
-import { RiskRulesService } from './risk-rules.service';
+import { RiskRulesService, RuleRow } from './risk-rules.service';
 import { ParsedRule, RuleErrorHandler, RuleMatch } from './rule-evaluation';
 import { amountInUsd, RiskLevel, scorePayment } from './scoring';
-import { cardFingerprint, DAY_MS, MERCHANT_NOW, VelocityService } from './velocity.service';
+import { cardFingerprint, CountRow, DAY_MS, MERCHANT_NOW, VelocityService } from './velocity.service';
 
 /** How often each process deletes risk rows nothing can use any more (wall clock; the rows' age is merchant time). */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -95,10 +95,18 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
 
   async assess(input: PaymentSignals, now: Date): Promise<RiskDecision> {
     const fingerprint = cardFingerprint(input.merchantId, input.cardNumber);
-    const [rules, counts] = await Promise.all([
-      this.rules.parsedRules(input.merchantId, now),
-      this.velocity.count(input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now),
-    ]);
+    // One round trip: the merchant's rules and this payment's velocity counts.
+    const statement = new CteStatement();
+    this.rules.appendLoad(statement, input.merchantId, now);
+    this.velocity.appendCount(statement, input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now);
+    const [row]: Array<{ rules: RuleRow[] | string; counts: CountRow[] | string }> = await this.db.query(
+      ...statement.build(
+        `SELECT (SELECT COALESCE(json_agg(r), '[]'::json) FROM risk_rules_loaded r) AS rules,
+                (SELECT COALESCE(json_agg(c), '[]'::json) FROM risk_velocity_counted c) AS counts`,
+      ),
+    );
+    const rules = this.rules.parsedRows(fromJson(row.rules));
+    const counts = this.velocity.countsOf(fromJson(row.counts));
     const usd = amountInUsd(input.amount, input.currency);
     const scored = scorePayment({
       cardNumber: input.cardNumber,
@@ -166,4 +174,9 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     if (decision.block || end.failureCode) await this.velocity.recordDecline(manager, merchantId, row.card_fingerprint, now);
     return decision;
   }
+}
+
+/** A json column: parsed by the driver (pg), or text (a driver that leaves it). */
+function fromJson<T>(value: T[] | string): T[] {
+  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }

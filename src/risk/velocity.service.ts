@@ -40,7 +40,7 @@ interface Bump {
   key: string;
 }
 
-interface CountRow {
+export interface CountRow {
   dimension: ChargeDimension | 'card_declines';
   hourly: number;
   daily: number;
@@ -69,23 +69,40 @@ export class VelocityService {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Counts this payment (card, IP, e-mail) and answers the windows' counts, this payment included. */
-  async count(merchantId: string, keys: VelocityKeys, now: Date): Promise<VelocityCounts> {
+  /**
+   * Counts this payment (card, IP, e-mail): adds the CTE `risk_velocity_counted` (rows of
+   * dimension, hourly, daily) to a statement; `countsOf` reads them (the windows' counts, this payment
+   * included). One call of risk_velocity_count (migrations/1763819000300-risk-velocity-count-function.sql):
+   * the key rows stay locked only while the server runs the statement, not across round trips.
+   */
+  appendCount(statement: CteStatement, merchantId: string, keys: VelocityKeys, now: Date): void {
     const bumps: Bump[] = [
       { dimension: 'card' as const, key: keys.cardFingerprint },
       ...(keys.ip ? [{ dimension: 'ip' as const, key: hashKey('ip', keys.ip) }] : []),
       ...(keys.email ? [{ dimension: 'email' as const, key: hashKey('email', keys.email) }] : []),
     ].sort((a, b) => (a.dimension < b.dimension ? -1 : a.dimension > b.dimension ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const dimensions = bumps.map((bump) => bump.dimension);
-    const hashes = bumps.map((bump) => bump.key);
-    const hourCut = new Date(now.getTime() - HOUR_MS);
-    const dayCut = new Date(now.getTime() - DAY_MS);
-    // One round trip (migrations/1763819000300-risk-velocity-count-function.sql): the key rows stay
-    // locked only while the server runs the two statements, not across round trips.
-    const rows: CountRow[] = await this.db.query(
-      'SELECT dimension, hourly, daily FROM risk_velocity_count($1, $2, $3, $4, $5::text[], $6::text[], $7)',
-      [merchantId, now, hourCut, dayCut, dimensions, hashes, keys.cardFingerprint],
-    );
+    const p = (value: unknown) => statement.param(value);
+    const args = [
+      `${p(merchantId)}::text`,
+      `${p(now)}::timestamptz`,
+      `${p(new Date(now.getTime() - HOUR_MS))}::timestamptz`,
+      `${p(new Date(now.getTime() - DAY_MS))}::timestamptz`,
+      `${p(bumps.map((bump) => bump.dimension))}::text[]`,
+      `${p(bumps.map((bump) => bump.key))}::text[]`,
+      `${p(keys.cardFingerprint)}::text`,
+    ];
+    statement.with('risk_velocity_counted', `SELECT c.dimension, c.hourly, c.daily FROM risk_velocity_count(${args.join(', ')}) AS c`);
+  }
+
+  /** Counts this payment on its own (one round trip); a create counts it in the risk statement instead. */
+  async count(merchantId: string, keys: VelocityKeys, now: Date): Promise<VelocityCounts> {
+    const statement = new CteStatement();
+    this.appendCount(statement, merchantId, keys, now);
+    return this.countsOf(await this.db.query(...statement.build('SELECT * FROM risk_velocity_counted')));
+  }
+
+  /** The counts out of the rows of `risk_velocity_counted`. */
+  countsOf(rows: CountRow[]): VelocityCounts {
     const get = (dimension: CountRow['dimension'], window: 'hourly' | 'daily') => Number(rows.find((row) => row.dimension === dimension)?.[window] ?? 0);
     return {
       charges_per_card_hourly: get('card', 'hourly'),
