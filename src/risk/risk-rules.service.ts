@@ -10,9 +10,13 @@ import { CteStatement } from '../database/cte-statement';
 import { CreateRiskRuleDto } from './dto/create-risk-rule.dto';
 import { DeletedRiskRuleView, RiskRuleListView, RiskRuleView, toRiskRuleView } from './dto/risk-rule.view';
 import { RiskRuleEntity } from './entities/risk-rule.entity';
+import { Predicate } from './predicate/ast';
 import { parsePredicate } from './predicate/parser';
 import { PredicateError } from './predicate/predicate-error';
 import { ParsedRule, RULE_ACTIONS } from './rule-evaluation';
+
+/** Parsed predicates remembered by one process (see parsedPredicate). */
+const PARSED_PREDICATES_MAX = 10_000;
 
 /** The rules every merchant starts with (created on first use; listed and deletable). */
 export const DEFAULT_RULES = [
@@ -31,6 +35,7 @@ export interface RuleRow {
 @Injectable()
 export class RiskRulesService {
   private readonly logger = new Logger(RiskRulesService.name);
+  private readonly predicates = new Map<string, Predicate>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -107,12 +112,26 @@ export class RiskRulesService {
   private parse(rules: RiskRuleEntity[]): ParsedRule[] {
     return rules.flatMap((row) => {
       try {
-        return [{ id: row.id, action: row.action, predicate: row.predicate, ast: parsePredicate(row.predicate) }];
+        return [{ id: row.id, action: row.action, predicate: row.predicate, ast: this.parsedPredicate(row.predicate) }];
       } catch (error) {
         this.logger.warn({ rule_id: row.id, err: String(error) }, 'risk rule skipped: its predicate does not parse');
         return [];
       }
     });
+  }
+
+  /**
+   * parsePredicate, remembered per predicate text: a pure function of the text, so this process-local
+   * memo needs no invalidation (a changed rule is a new text). Bounded; a predicate that does not
+   * parse is not remembered (it throws each time).
+   */
+  private parsedPredicate(predicate: string): Predicate {
+    const known = this.predicates.get(predicate);
+    if (known) return known;
+    const ast = parsePredicate(predicate);
+    if (this.predicates.size >= PARSED_PREDICATES_MAX) this.predicates.clear();
+    this.predicates.set(predicate, ast);
+    return ast;
   }
 
   /** The merchant's rules in evaluation order (see appendLoad). */
