@@ -526,7 +526,14 @@ describe('payment machine', () => {
             }
           },
         ),
-        { numRuns: 500 },
+        {
+          numRuns: 500,
+          // The rarest paths, always tried as well: the random sequences reach them only now and then.
+          examples: [
+            [1_000, 'card', [{ type: 'REQUIRE_ACTION', amount: { kind: 'all' }, failureCode: 'card_declined' }, { type: 'DECLINE', amount: { kind: 'all' }, failureCode: 'card_declined' }]],
+            [1_000, 'card', [{ type: 'REQUIRE_ACTION', amount: { kind: 'all' }, failureCode: 'payment_expired' }, { type: 'EXPIRE', amount: { kind: 'all' }, failureCode: 'payment_expired' }]],
+          ],
+        },
       );
       // Guards against a generator that silently stops exercising the interesting paths.
       expect([...reached].sort()).toEqual(
