@@ -5,6 +5,9 @@ import { AddressInfo } from 'node:net';
 export class BenchReceiver {
   readonly uniqueIds = new Set<string>();
   received = 0;
+  /** Wall-clock time (ms) of the first and the latest delivery in this window. */
+  firstAt: number | undefined;
+  lastAt: number | undefined;
   private lags: number[] = [];
   private server: Server | undefined;
 
@@ -21,11 +24,15 @@ export class BenchReceiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const id = request.headers['webhook-id'];
+    const now = Date.now();
     this.received++;
+    this.firstAt ??= now;
+    this.lastAt = now;
     if (typeof id === 'string') this.uniqueIds.add(id);
     try {
       const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { created_at: string };
-      this.lags.push(Date.now() - Date.parse(event.created_at));
+      // Receipt minus the event's created_at (the merchant clock, the wall clock for a bench merchant).
+      this.lags.push(now - Date.parse(event.created_at));
     } catch {
       // a body we cannot parse still counts as received; it just has no lag sample
     }
@@ -35,7 +42,18 @@ export class BenchReceiver {
   reset(): void {
     this.uniqueIds.clear();
     this.received = 0;
+    this.firstAt = undefined;
+    this.lastAt = undefined;
     this.lags = [];
+  }
+
+  /** Deliveries that arrived more than once (at-least-once: counted, not lost). */
+  get duplicates(): number {
+    return this.received - this.uniqueIds.size;
+  }
+
+  lagMax(): number | null {
+    return this.lags.length === 0 ? null : this.lags.reduce((max, lag) => Math.max(max, lag), -Infinity);
   }
 
   lagPercentile(p: number): number | null {

@@ -26,13 +26,17 @@ describe('risk velocity under concurrent creates (e2e, full)', () => {
     expect(types.filter((type) => type === 'blocked')).toHaveLength(5);
     expect(types.filter((type) => type === 'authorized')).toHaveLength(15);
     const db = app.sandbox.app.get(DataSource);
-    const counters: Array<{ window_kind: string; count: number }> = await db.query(
-      `SELECT window_kind, count FROM risk_velocity_counters WHERE merchant_id = $1 AND dimension = 'card' ORDER BY window_kind`,
+    const keys: Array<{ total: string; hour_expired: string; day_expired: string }> = await db.query(
+      `SELECT total, hour_expired, day_expired FROM risk_velocity_keys WHERE merchant_id = $1 AND dimension = 'card'`,
       [merchant.id],
     );
-    expect(counters).toEqual([
-      { window_kind: 'day', count: 20 },
-      { window_kind: 'hour', count: 20 },
-    ]);
+    expect(keys).toEqual([{ total: '20', hour_expired: '0', day_expired: '0' }]);
+    const [events] = await db.query(`SELECT count(*)::int AS count FROM risk_velocity_events WHERE merchant_id = $1 AND dimension = 'card'`, [merchant.id]);
+    expect(events.count).toBe(20);
+    // The 21st, a minute later, sees all 20 in its sliding hour and day (an allow rule on the exact counts lets it through).
+    await app.http.post('/v1/test-clock/advance').set(bearer(merchant)).send({ by: '1m' }).expect(200);
+    const allow = await app.http.post('/v1/risk-rules').set(bearer(merchant)).send({ action: 'allow', predicate: ':charges_per_card_hourly: = 21 and :charges_per_card_daily: = 21' }).expect(201);
+    const next = await app.http.post('/v1/payments').set(bearer(merchant)).send(body).expect(201);
+    expect(next.body).toMatchObject({ status: 'CAPTURED', outcome: { type: 'authorized', rule: { id: allow.body.id } } });
   });
 });

@@ -339,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Add a rule
-         * @description The predicate is parsed and type-checked now: an unknown attribute, a wrong operand type, a syntax error, > 1,000 characters or nesting deeper than 20 → 400 naming the position.
+         * @description The predicate is parsed and type-checked now: an unknown attribute (including any attempt to limit a rule to a payment method: rules run on card payments only), a wrong operand type, a syntax error, > 1,000 characters or nesting deeper than 20 → 400 naming the position.
          */
         post: operations["RiskRulesController_create"];
         delete?: never;
@@ -1223,6 +1223,7 @@ export interface components {
         };
         OutcomeView: {
             /**
+             * @description issuer_declined also covers a customer who did not complete 3-D Secure. While the payment waits for its challenge (REQUIRES_ACTION) the outcome is provisional: authorized, the rule so far, a seller_message saying it waits.
              * @example authorized
              * @enum {string}
              */
@@ -1233,11 +1234,11 @@ export interface components {
              */
             risk_level: "normal" | "elevated" | "highest";
             /**
-             * @description score = 10 + 30 × signals (card ≠ payer country, amount ≥ USD 1,000, > 20 charges on the card this hour), capped at 100.
+             * @description score = 10 + 30 × signals (card ≠ payer country, amount ≥ USD 1,000, > 20 charges on the card in the last hour), capped at 100.
              * @example 10
              */
             risk_score: number;
-            /** @description The rule that decided, or null. */
+            /** @description The rule that decided, or null. A request_3ds rule stays here when no allow/block/review rule matched after authentication. */
             rule: components["schemas"]["OutcomeRuleView"] | null;
             /** @example Payment complete. */
             seller_message: string;
@@ -1450,13 +1451,13 @@ export interface components {
         };
         CreateRiskRuleDto: {
             /**
-             * @description Evaluated in the order request_3ds, allow, block, review; the first match wins.
+             * @description Evaluated in the order request_3ds, allow, block, review; the first match wins. request_3ds sends the card payment to 3-D Secure (a challenge as three_d_secure "required" would give) and allow/block/review run once the customer has authenticated.
              * @example block
              * @enum {string}
              */
             action: "request_3ds" | "allow" | "block" | "review";
             /**
-             * @description `:attribute: op value` joined by and/or/not and parentheses; ops = != > >= < <= and in ('a','b'). At most 1,000 characters. A bad predicate → 400 naming the position.
+             * @description `:attribute: op value` joined by and/or/not and parentheses; ops = != > >= < <= and in ('a','b'). At most 1,000 characters. A bad predicate → 400 naming the position. Rules apply to card payments only: there is no payment-method attribute (`:payment_method_type:` → 400 saying so), so velocity cannot be applied to UPI or M-Pesa. Velocity attributes count over sliding windows of the merchant clock (the last hour / 24 hours, this payment included).
              * @example :amount_in_usd: > 500 and :card_country: in ('NG', 'RU')
              */
             predicate: string;

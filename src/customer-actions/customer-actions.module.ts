@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { EventsModule } from '../events/events.module';
 import { PaymentMethodsModule } from '../payment-methods/payment-methods.module';
 import { CUSTOMER_STEP_TIMER_KIND, isStepTimerPayload } from '../payment-methods/step-timers';
+import { ReviewsModule } from '../reviews/reviews.module';
+import { RiskModule } from '../risk/risk.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { CustomerActionsController } from './customer-actions.controller';
@@ -17,7 +19,7 @@ import { ThreeDSecurePageService } from './three-d-secure-page.service';
  * the timers (automatic answers, expiries, late UPI authorizations) on the merchant clock.
  */
 @Module({
-  imports: [PaymentsModule, PaymentMethodsModule, EventsModule],
+  imports: [PaymentsModule, PaymentMethodsModule, EventsModule, RiskModule, ReviewsModule],
   controllers: [CustomerActionsController, ThreeDSecurePageController],
   providers: [CustomerActionsService, ThreeDSecurePageService],
 })

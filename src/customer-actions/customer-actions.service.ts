@@ -6,7 +6,7 @@ import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { comesBackLate, CustomerAction, outcomeOfAction, outcomeOfTimer, StepOutcome, stepEvent, StepTimer } from '../payment-methods/customer-step';
+import { comesBackLate, CustomerAction, declined, failureCodeOf, outcomeOfAction, outcomeOfTimer, StepOutcome, stepEvent, StepTimer } from '../payment-methods/customer-step';
 import { lateAuthorizedDetails, settledDetails } from '../payment-methods/step-details';
 import { StepTimers } from '../payment-methods/step-timers';
 import { ThreeDSChallengesService } from '../payment-methods/three-ds-challenges.service';
@@ -14,6 +14,8 @@ import { PaymentView, toPaymentView } from '../payments/dto/payment.view';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { applyPaymentEvent, isWaitingForCustomer } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
+import { ReviewsService } from '../reviews/reviews.service';
+import { RiskService } from '../risk/risk.service';
 
 /** What ended a step: the customer completed it (approve) or not; only the former authenticates a 3DS card. */
 interface Resolution {
@@ -35,6 +37,8 @@ export class CustomerActionsService {
     private readonly clock: ClockService,
     private readonly timers: StepTimers,
     private readonly challenges: ThreeDSChallengesService,
+    private readonly risk: RiskService,
+    private readonly reviews: ReviewsService,
   ) {}
 
   /** POST /v1/payments/:id/customer-action: resolves the pending step now as that customer would. */
@@ -79,11 +83,21 @@ export class CustomerActionsService {
 
   private async settle(manager: EntityManager, actor: Actor, payment: PaymentEntity, resolution: Resolution): Promise<DomainEvent[]> {
     const step = pendingStep(payment);
-    Object.assign(payment, settledDetails(payment, resolution.outcome, resolution.customerCompleted));
-    const events = await this.payments.applyEvent(manager, actor, payment, stepEvent(resolution.outcome));
-    events.push(...(await this.captureIfAutomatic(manager, actor, payment)));
     const now = await this.clock.now(payment.merchantId, manager);
-    if (comesBackLate(step, resolution.outcome) && step.lateAfterMs !== null) {
+    // After 3-D Secure, risk has its say (design-v2 §4): a payment a request_3ds rule sent here runs allow/block/review now.
+    const risk =
+      step.kind === 'three_d_secure'
+        ? await this.risk.afterChallenge(manager, payment.merchantId, payment.id, { authenticated: resolution.customerCompleted, failureCode: failureCodeOf(resolution.outcome) }, now)
+        : null;
+    const outcome = risk?.block ? declined('fraud_detected') : resolution.outcome;
+    if (risk) payment.outcome = risk.outcome;
+    Object.assign(payment, settledDetails(payment, outcome, resolution.customerCompleted));
+    const events = await this.payments.applyEvent(manager, actor, payment, stepEvent(outcome));
+    events.push(...(await this.captureIfAutomatic(manager, actor, payment)));
+    if (risk?.openReview && (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED')) {
+      events.push(await this.reviews.open(manager, payment.merchantId, payment.id, payment.updatedAt));
+    }
+    if (comesBackLate(step, outcome) && step.lateAfterMs !== null) {
       await this.timers.schedule(manager, payment.merchantId, payment.id, 'late', new Date(now.getTime() + step.lateAfterMs));
     }
     if (step.kind === 'three_d_secure') await this.challenges.retire(manager, payment.id, now);

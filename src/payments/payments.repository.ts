@@ -54,6 +54,7 @@ export class PaymentsRepository {
           SET status = ${p(payment.status)}, amount_captured = ${p(payment.amountCaptured)}, amount_refunded = ${p(payment.amountRefunded)},
               failure_code = ${p(payment.failureCode)}, failure_message = ${p(payment.failureMessage)},
               cancellation_reason = ${p(payment.cancellationReason)}, capture_before = ${p(payment.captureBefore)}, updated_at = ${at},
+              outcome = ${p(payment.outcome ? JSON.stringify(payment.outcome) : null)}::jsonb,
               (payment_method_type, three_d_secure, upi, mpesa, next_action, customer_step, return_url) =
                 (${this.methodValues(statement, payment)})
         WHERE id = ${p(payment.id)}`,

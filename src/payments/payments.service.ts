@@ -30,7 +30,8 @@ import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, R
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 import { paymentSignals } from './payment-risk';
 import { ReviewsService } from '../reviews/reviews.service';
-import { finalOutcome } from '../risk/outcome';
+import { outcomeOf } from '../risk/outcome';
+import { assessAtCreation, CreationAssessment, requestsThreeDSecure } from '../risk/risk-decision';
 import { RiskDecision, RiskService } from '../risk/risk.service';
 import { PaymentFacts, paymentFacts } from './payment-facts';
 
@@ -108,18 +109,24 @@ export class PaymentsService {
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const explicit = isApiFault(requested) ? undefined : requested;
     const outcome = card ? this.resolveOutcome(explicit, card, now) : 'success';
-    const method = this.paymentMethods.prepare(dto, card, outcome, now);
+    let method = this.paymentMethods.prepare(dto, card, outcome, now);
     const payment = this.newPayment(actor, dto, card, method.details, now);
     const facts = paymentFacts(dto, payment.id);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
     // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
     const risk = card ? await this.risk.assess(paymentSignals(actor, dto, payment, card, outcome), now) : null;
+    if (risk && requestsThreeDSecure(risk)) {
+      // A request_3ds rule asks for 3-D Secure as `three_d_secure: "required"` would (the card's table still applies).
+      method = this.paymentMethods.prepare({ ...dto, three_d_secure: 'required' }, card, outcome, now);
+      Object.assign(payment, method.details);
+    }
+    const assessment = risk ? assessAtCreation(risk, method.plan.kind === 'customer_step') : null;
     // A customer step asks the connector to start it; the bank's own answer comes after the step.
-    const stepPlan = method.plan.kind === 'customer_step' && !risk?.blocked ? method.plan : null;
-    const calls = risk?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
+    const stepPlan = method.plan.kind === 'customer_step' && !assessment?.blocked ? method.plan : null;
+    const calls = assessment?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
     Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
     const waits = stepPlan !== null && calls.verdict === 'success';
-    if (risk) payment.outcome = finalOutcome(risk, calls.verdict !== 'success');
+    if (assessment) payment.outcome = outcomeOf(assessment, { kind: waits ? 'waiting' : calls.verdict === 'success' ? 'authorized' : 'declined' });
     const steps = waits ? this.enterCustomerStep(payment, stepPlan.enter) : this.runCreation(payment, dto, calls.verdict as SimulateCreateMode);
     const writeStep = waits ? this.paymentMethods.begin(payment, stepPlan.step, now) : null;
     const expiry = this.expiryOf(payment);
@@ -129,7 +136,7 @@ export class PaymentsService {
     this.scheduler.appendSchedule(statement, expiry);
     writeStep?.(statement);
     this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
-    const riskEvents = this.appendRiskEffects(statement, payment, risk, now);
+    const riskEvents = risk && assessment ? this.appendRiskEffects(statement, payment, risk, assessment, now) : [];
     // lost_response: the payment's timeline shows its answer was lost on purpose (same statement, so same commit).
     this.simulation.appendCommittedFault(statement, actor, requested, { operation: 'payment.create', paymentId: payment.id, at: payment.updatedAt });
     const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.creationEvents(payment, steps, calls), ...riskEvents]);
@@ -147,11 +154,13 @@ export class PaymentsService {
     return toPaymentView(payment);
   }
 
-  /** A failed payment counts as a decline on its card; a manual_review outcome opens a review (review.opened). */
-  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision | null, now: Date): DomainEvent[] {
-    if (!risk) return [];
+  /**
+   * A failed payment counts as a decline on its card; one waiting for 3-D Secure leaves risk a hold
+   * (the rest is decided when the challenge ends); a manual_review outcome opens a review (review.opened).
+   */
+  private appendRiskEffects(statement: CteStatement, payment: PaymentEntity, risk: RiskDecision, assessment: CreationAssessment, now: Date): DomainEvent[] {
     if (payment.status === 'FAILED') this.risk.appendDecline(statement, payment.merchantId, risk, now);
-    // Only a payment that went through opens a review (one waiting for 3-D Secure does not, yet).
+    if (payment.status === 'REQUIRES_ACTION') this.risk.appendHold(statement, payment.merchantId, payment.id, risk, assessment, now);
     if (payment.outcome?.type !== 'manual_review' || !['AUTHORIZED', 'CAPTURED'].includes(payment.status)) return [];
     return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
   }

@@ -23,22 +23,20 @@ export class ReviewsService {
 
   /** Opens a review as part of a payment-creation statement; returns its review.opened event. */
   appendOpen(statement: CteStatement, merchantId: string, paymentId: string, now: Date): DomainEvent {
-    const review: ReviewEntity = {
-      id: newId('review'),
-      merchantId,
-      paymentId,
-      status: 'open',
-      reason: 'rule',
-      closedReason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const review = newReview(merchantId, paymentId, now);
     const p = (value: unknown) => statement.param(value);
     statement.with(
       'review',
       `INSERT INTO reviews (id, merchant_id, payment_id, status, reason, closed_reason, created_at, updated_at)
        VALUES (${p(review.id)}, ${p(merchantId)}, ${p(paymentId)}, 'open', ${p(review.reason)}, NULL, ${p(now)}, ${p(now)})`,
     );
+    return reviewEvent('review.opened', review);
+  }
+
+  /** Opens a review in the caller's transaction (a payment authorized once its 3-D Secure step ended); returns review.opened. */
+  async open(manager: EntityManager, merchantId: string, paymentId: string, now: Date): Promise<DomainEvent> {
+    const review = newReview(merchantId, paymentId, now);
+    await manager.insert(ReviewEntity, review);
     return reviewEvent('review.opened', review);
   }
 
@@ -90,6 +88,10 @@ export class ReviewsService {
     await manager.update(ReviewEntity, { id: row.id }, { status: row.status, closedReason: reason, updatedAt: row.updatedAt });
     return reviewEvent('review.closed', row);
   }
+}
+
+function newReview(merchantId: string, paymentId: string, now: Date): ReviewEntity {
+  return { id: newId('review'), merchantId, paymentId, status: 'open', reason: 'rule', closedReason: null, createdAt: now, updatedAt: now };
 }
 
 function reviewEvent(type: string, review: ReviewEntity): DomainEvent {

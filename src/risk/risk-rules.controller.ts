@@ -25,7 +25,8 @@ export class RiskRulesController {
   @Post()
   @ApiOperation({
     summary: 'Add a rule',
-    description: 'The predicate is parsed and type-checked now: an unknown attribute, a wrong operand type, a syntax error, > 1,000 characters or nesting deeper than 20 → 400 naming the position.',
+    description:
+      'The predicate is parsed and type-checked now: an unknown attribute (including any attempt to limit a rule to a payment method: rules run on card payments only), a wrong operand type, a syntax error, > 1,000 characters or nesting deeper than 20 → 400 naming the position.',
   })
   @ApiCreatedResponse({ type: RiskRuleView })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRiskRuleDto): Promise<RiskRuleView> {

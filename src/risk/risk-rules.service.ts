@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
@@ -65,9 +65,12 @@ export class RiskRulesService {
     return { id, object: 'risk_rule', deleted: true };
   }
 
-  /** The merchant's rules parsed, for payment time. A rule that no longer parses is skipped and logged. */
-  async parsedRules(merchantId: string, now: Date): Promise<ParsedRule[]> {
-    const rows = await this.load(merchantId, now);
+  /**
+   * The merchant's rules parsed, for payment time (inside a transaction pass its `manager`: the
+   * embedded database has one connection). A rule that no longer parses is skipped and logged.
+   */
+  async parsedRules(merchantId: string, now: Date, manager?: EntityManager): Promise<ParsedRule[]> {
+    const rows = await this.load(merchantId, now, manager);
     return rows.flatMap((row) => {
       try {
         return [{ id: row.id, action: row.action, predicate: row.predicate, ast: parsePredicate(row.predicate) }];
@@ -82,9 +85,9 @@ export class RiskRulesService {
    * The merchant's rules in evaluation order; the first call for a merchant creates the defaults
    * (one statement: the marker row and the default rules commit together, other merchants untouched).
    */
-  private async load(merchantId: string, now: Date): Promise<RiskRuleEntity[]> {
+  private async load(merchantId: string, now: Date, manager: EntityManager = this.db.manager): Promise<RiskRuleEntity[]> {
     const ids = DEFAULT_RULES.map(() => newId('riskRule'));
-    const rows: RuleRow[] = await this.db.query(
+    const rows: RuleRow[] = await manager.query(
       `WITH seeded AS (
          INSERT INTO risk_rule_defaults (merchant_id, created_at) VALUES ($1, $2) ON CONFLICT (merchant_id) DO NOTHING RETURNING merchant_id
        ), defaults AS (

@@ -1,13 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
-import { RiskAssessment } from './outcome';
 import { RiskSignals } from './predicate/attributes';
+import { AfterChallenge, ChallengeEnd, CreationAssessment, decideAfterChallenge, judgeRules, ScoredPayment, ThreeDSHold } from './risk-decision';
 import { RiskRulesService } from './risk-rules.service';
-import { firstMatchingRule } from './rule-evaluation';
-import { amountInUsd, scorePayment } from './scoring';
-import { cardFingerprint, VelocityService } from './velocity.service';
+import { ParsedRule, RuleErrorHandler, RuleMatch } from './rule-evaluation';
+import { amountInUsd, RiskLevel, scorePayment } from './scoring';
+import { cardFingerprint, DAY_MS, MERCHANT_NOW, VelocityService } from './velocity.service';
 
-/** What the create pipeline knows about a card payment. */
+/** How often each process deletes risk rows nothing can use any more (wall clock; the rows' age is merchant time). */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** What the create pipeline knows about a card payment (risk runs for card payments only). */
 export interface PaymentSignals {
   merchantId: string;
   amount: number;
@@ -28,23 +34,64 @@ export interface PaymentSignals {
   knownFraud: boolean;
 }
 
-export interface RiskDecision extends RiskAssessment {
+export interface RiskDecision extends ScoredPayment {
   cardFingerprint: string;
+  signals: RiskSignals;
+}
+
+interface HoldRow {
+  card_fingerprint: string;
+  signals: RiskSignals;
+  rule: RuleMatch | null;
+  deferred: boolean;
 }
 
 /**
- * Risk for the create pipeline: counts velocity (this payment included), scores, runs the merchant's
- * rules. Never throws because of a rule (a rule that fails to evaluate counts as no match, logged).
- * request_3ds rules are not evaluated until the 3-D Secure flow exists (issue 13).
+ * Risk for card payments: counts velocity (this payment included), scores, runs the merchant's
+ * rules — at creation, and for a payment that waited for 3-D Secure once the challenge is over.
+ * Never throws because of a rule (a rule that fails to evaluate counts as no match, logged).
  */
 @Injectable()
-export class RiskService {
+export class RiskService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RiskService.name);
+  private readonly onRuleError: RuleErrorHandler = (failed, error) =>
+    this.logger.warn({ rule_id: failed.id, err: String(error) }, 'risk rule failed to evaluate; treated as no match');
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
     private readonly rules: RiskRulesService,
     private readonly velocity: VelocityService,
   ) {}
+
+  onModuleInit(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /**
+   * Deletes what nothing can use any more: velocity rows out of every window, and holds of payments
+   * whose challenge ended without reaching risk (a merchant cancel): older than the 3-D Secure
+   * timeout plus a day, on each merchant's clock. Never throws.
+   */
+  async sweep(wallNow = new Date()): Promise<number> {
+    const velocity = await this.velocity.sweep(wallNow);
+    try {
+      const [, holds] = (await this.db.query(
+        `DELETE FROM risk_3ds_holds h WHERE h.created_at <= ${MERCHANT_NOW('h')} - $2 * interval '1 millisecond'`,
+        [wallNow, this.config.threeDSecureTimeoutMs + DAY_MS],
+      )) as [unknown, number];
+      return velocity + holds;
+    } catch (error) {
+      this.logger.warn(`Risk hold sweep failed: ${(error as Error).message}`);
+      return velocity;
+    }
+  }
 
   async assess(input: PaymentSignals, now: Date): Promise<RiskDecision> {
     const fingerprint = cardFingerprint(input.merchantId, input.cardNumber);
@@ -53,7 +100,7 @@ export class RiskService {
       this.velocity.count(input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now),
     ]);
     const usd = amountInUsd(input.amount, input.currency);
-    const { score, level } = scorePayment({
+    const scored = scorePayment({
       cardNumber: input.cardNumber,
       testCardOverrides: input.testCardOverrides,
       amountInUsd: usd,
@@ -61,8 +108,7 @@ export class RiskService {
       payerCountry: input.payerCountry,
       chargesPerCardHourly: counts.charges_per_card_hourly,
     });
-    const base = { cardFingerprint: fingerprint, risk_score: score, risk_level: level };
-    if (input.knownFraud) return { ...base, risk_score: 100, risk_level: 'highest', rule: null, blocked: true };
+    const [score, level]: [number, RiskLevel] = input.knownFraud ? [100, 'highest'] : [scored.score, scored.level];
     const signals: RiskSignals = {
       ...counts,
       amount_in_usd: usd,
@@ -75,12 +121,49 @@ export class RiskService {
       card_bin: input.cardNumber.slice(0, 6),
       email_domain: input.email?.split('@').pop() ?? null,
     };
-    const rule = firstMatchingRule(rules, signals, (failed, error) => this.logger.warn({ rule_id: failed.id, err: String(error) }, 'risk rule failed to evaluate; treated as no match'), ['request_3ds']);
-    return { ...base, rule, blocked: rule?.action === 'block' };
+    const verdict = input.knownFraud ? { kind: 'decided' as const, rule: null } : judgeRules(rules, signals, this.onRuleError);
+    return { cardFingerprint: fingerprint, signals, risk_score: score, risk_level: level, knownFraud: input.knownFraud, verdict };
   }
 
-  /** Counts a declined or blocked payment in `declines_per_card_hourly` (in the creation statement). */
+  /** Counts a failed (declined or blocked) payment in `declines_per_card_hourly` (in the creation statement). */
   appendDecline(statement: CteStatement, merchantId: string, decision: RiskDecision, now: Date): void {
     this.velocity.appendDecline(statement, merchantId, decision.cardFingerprint, now);
+  }
+
+  /** Keeps what the challenge's end needs (in the creation statement of a payment that waits for 3-D Secure). */
+  appendHold(statement: CteStatement, merchantId: string, paymentId: string, decision: RiskDecision, assessment: CreationAssessment, now: Date): void {
+    const p = (value: unknown) => statement.param(value);
+    statement.with(
+      'risk_hold',
+      `INSERT INTO risk_3ds_holds (payment_id, merchant_id, card_fingerprint, signals, rule, deferred, created_at)
+       VALUES (${p(paymentId)}, ${p(merchantId)}, ${p(decision.cardFingerprint)}, ${p(JSON.stringify(decision.signals))}::jsonb,
+               ${p(assessment.rule ? JSON.stringify(assessment.rule) : null)}::jsonb, ${p(assessment.deferred)}, ${p(now)})`,
+    );
+  }
+
+  /**
+   * The challenge of a (locked) payment is over: takes its hold and decides the outcome (a deferred
+   * payment runs allow/block/review now); counts the decline when the payment will fail. null when
+   * the payment has no hold (created before holds existed). Runs in the caller's transaction.
+   */
+  async afterChallenge(manager: EntityManager, merchantId: string, paymentId: string, end: ChallengeEnd, now: Date): Promise<AfterChallenge | null> {
+    const result: unknown[] = await manager.query(
+      'DELETE FROM risk_3ds_holds WHERE payment_id = $1 AND merchant_id = $2 RETURNING card_fingerprint, signals, rule, deferred',
+      [paymentId, merchantId],
+    );
+    // TypeORM answers a DELETE … RETURNING with [rows, affected].
+    const row = (Array.isArray(result[0]) ? result[0] : result)[0] as HoldRow | undefined;
+    if (!row) return null;
+    const hold: ThreeDSHold = {
+      signals: row.signals,
+      risk_level: row.signals.risk_level as RiskLevel,
+      risk_score: row.signals.risk_score,
+      rule: row.rule,
+      deferred: row.deferred,
+    };
+    const rules: ParsedRule[] = hold.deferred && end.authenticated ? await this.rules.parsedRules(merchantId, now, manager) : [];
+    const decision = decideAfterChallenge(hold, rules, end, this.onRuleError);
+    if (decision.block || end.failureCode) await this.velocity.recordDecline(manager, merchantId, row.card_fingerprint, now);
+    return decision;
   }
 }

@@ -18,16 +18,19 @@ export interface RuleMatch {
   predicate: string;
 }
 
+/** Told about a rule whose evaluation threw (it counted as no match). */
+export type RuleErrorHandler = (rule: ParsedRule, error: unknown) => void;
+
 /**
  * The first rule that matches, trying actions in the order request_3ds, allow, block, review
  * (rules of one action in the order given, i.e. oldest first). `skip` leaves actions out (e.g.
- * request_3ds while no 3-D Secure flow exists). A rule whose evaluation throws counts as no match
- * and is reported through `onError` (impossible by construction: predicates are type-checked).
+ * request_3ds once 3-D Secure has run). A rule whose evaluation throws counts as no match and is
+ * reported through `onError` (impossible by construction: predicates are type-checked).
  */
 export function firstMatchingRule(
   rules: readonly ParsedRule[],
   signals: RiskSignals,
-  onError: (rule: ParsedRule, error: unknown) => void = () => undefined,
+  onError: RuleErrorHandler = () => undefined,
   skip: readonly RuleAction[] = [],
 ): RuleMatch | null {
   for (const action of RULE_ACTIONS) {
@@ -38,7 +41,7 @@ export function firstMatchingRule(
   return null;
 }
 
-function safeMatch(rule: ParsedRule, signals: RiskSignals, onError: (rule: ParsedRule, error: unknown) => void): boolean {
+function safeMatch(rule: ParsedRule, signals: RiskSignals, onError: RuleErrorHandler): boolean {
   try {
     return evaluatePredicate(rule.ast, signals);
   } catch (error) {

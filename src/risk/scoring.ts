@@ -2,7 +2,7 @@
  * The risk score (design-v2 §4), a pure and documented function of three signals:
  *   - the card's country differs from the payer's country (both known),
  *   - the amount is at least USD 1,000,
- *   - more than 20 charges on the card in the current hour (this one included).
+ *   - more than 20 charges on the card in the last hour of the merchant clock (this one included).
  * score = 10 + 30 × (signals present), capped at 100: 10, 40, 70, 100.
  * level: normal < 65 ≤ elevated < 85 ≤ highest. So one signal alone stays normal, two are elevated,
  * three are highest. The risk test cards override the score (4000000000004954 → 95 highest,

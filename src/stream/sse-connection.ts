@@ -47,6 +47,20 @@ export class SseConnection {
     return this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
+  /** Resolves when the socket has taken what was written so far (at once when nothing waits), or the connection ends. */
+  drained(): Promise<void> {
+    if (!this.open || !this.response.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.on('drain', done);
+      this.response.on('close', done);
+    });
+  }
+
   private write(frame: string): boolean {
     if (!this.open) return false;
     if (this.response.writableLength > this.options.maxBufferedBytes) {

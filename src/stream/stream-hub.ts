@@ -9,6 +9,9 @@ import { matchesFilter, StreamFilter } from './stream-filter';
 /** A connection's sink: returns false when the client can no longer take events (the hub then forgets it). */
 export type EventSink = (event: EventView) => boolean;
 
+/** Resolves once the connection's socket has taken what was written (a replay waits on it between events). */
+export type SinkDrained = () => Promise<void>;
+
 export interface OpenSubscription {
   close(): void;
 }
@@ -18,6 +21,8 @@ const REPLAY_PAGE = 500;
 export const REPLAY_MAX = 10_000;
 /** How many of the newest replayed ids a stream remembers to drop their late live notices. */
 const LATE_NOTICE_MEMORY = 1_000;
+/** How long start-up waits for the bus's LISTEN/SUBSCRIBE to be answered. */
+const BUS_READY_WAIT_MS = 3_000;
 
 class Subscriber {
   /** While replaying, live events wait here (then only those the replay did not send go out). */
@@ -30,6 +35,7 @@ class Subscriber {
     readonly filter: StreamFilter,
     private readonly sink: EventSink,
     replaying: boolean,
+    private readonly drained?: SinkDrained,
   ) {
     this.waiting = replaying ? [] : undefined;
   }
@@ -41,9 +47,12 @@ class Subscriber {
     else if (!this.replayed.delete(event.id)) this.send(event);
   }
 
-  replay(event: EventEntity): void {
+  async replay(event: EventEntity): Promise<void> {
     this.replayed.add(event.id);
     this.send(event);
+    // A replay writes as fast as Postgres reads; waiting for the socket keeps a resuming client
+    // from being dropped as "too slow" by the burst its own resume caused.
+    if (!this.closed) await this.drained?.();
   }
 
   endReplay(): void {
@@ -82,13 +91,19 @@ export class StreamHub implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   /** Listens from start-up, so the first client does not wait for (and miss events during) the LISTEN/SUBSCRIBE handshake. */
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.unsubscribe ??= this.bus.subscribe((notice) => this.onNotice(notice));
+    // Waits (briefly: a bus that is down must not stop start-up) until notices can arrive, so a client
+    // that connects right after start-up does not miss the first events.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, BUS_READY_WAIT_MS)));
+    await Promise.race([this.bus.ready(), giveUp]);
+    clearTimeout(timer);
   }
 
   /** Starts delivering the merchant's matching events to `sink`; with `afterId`, first those after it. */
-  open(merchantId: string, filter: StreamFilter, sink: EventSink, afterId?: string): OpenSubscription {
-    const subscriber = new Subscriber(merchantId, filter, sink, afterId !== undefined);
+  open(merchantId: string, filter: StreamFilter, sink: EventSink, afterId?: string, drained?: SinkDrained): OpenSubscription {
+    const subscriber = new Subscriber(merchantId, filter, sink, afterId !== undefined, drained);
     const set = this.byMerchant.get(merchantId) ?? new Set<Subscriber>();
     set.add(subscriber);
     this.byMerchant.set(merchantId, set);
@@ -116,7 +131,7 @@ export class StreamHub implements OnApplicationBootstrap, OnModuleDestroy {
       let cursor = afterId;
       for (let sent = 0; sent < REPLAY_MAX && !subscriber.closed; ) {
         const page = await this.events.listAfter(subscriber.merchantId, cursor, subscriber.filter, Math.min(REPLAY_PAGE, REPLAY_MAX - sent));
-        page.forEach((event) => subscriber.replay(event));
+        for (const event of page) await subscriber.replay(event);
         sent += page.length;
         if (page.length < REPLAY_PAGE) break;
         cursor = page[page.length - 1].id;

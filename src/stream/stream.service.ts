@@ -45,7 +45,7 @@ export class StreamService {
       headers: { 'Request-Id': actor.requestId },
       onDropped: () => this.metrics.streamDropped.inc(),
     });
-    const subscription = this.hub.open(actor.merchantId, filter, (event) => connection.send(event), afterId);
+    const subscription = this.hub.open(actor.merchantId, filter, (event) => connection.send(event), afterId, () => connection.drained());
     connection.onClose(() => subscription.close());
   }
 

@@ -9,10 +9,21 @@ export class OutcomeRuleView {
 }
 
 export class OutcomeView {
-  @ApiProperty({ enum: OUTCOME_TYPES, example: 'authorized' }) type: OutcomeType;
+  @ApiProperty({
+    enum: OUTCOME_TYPES,
+    example: 'authorized',
+    description:
+      'issuer_declined also covers a customer who did not complete 3-D Secure. While the payment waits for its challenge (REQUIRES_ACTION) the outcome is provisional: authorized, the rule so far, a seller_message saying it waits.',
+  })
+  type: OutcomeType;
   @ApiProperty({ enum: ['normal', 'elevated', 'highest'], example: 'normal' }) risk_level: 'normal' | 'elevated' | 'highest';
-  @ApiProperty({ minimum: 0, maximum: 100, example: 10, description: 'score = 10 + 30 × signals (card ≠ payer country, amount ≥ USD 1,000, > 20 charges on the card this hour), capped at 100.' })
+  @ApiProperty({ minimum: 0, maximum: 100, example: 10, description: 'score = 10 + 30 × signals (card ≠ payer country, amount ≥ USD 1,000, > 20 charges on the card in the last hour), capped at 100.' })
   risk_score: number;
-  @ApiProperty({ type: OutcomeRuleView, nullable: true, description: 'The rule that decided, or null.' }) rule: OutcomeRuleView | null;
+  @ApiProperty({
+    type: OutcomeRuleView,
+    nullable: true,
+    description: 'The rule that decided, or null. A request_3ds rule stays here when no allow/block/review rule matched after authentication.',
+  })
+  rule: OutcomeRuleView | null;
   @ApiProperty({ example: 'Payment complete.' }) seller_message: string;
 }

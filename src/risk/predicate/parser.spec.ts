@@ -58,6 +58,9 @@ describe('parsePredicate', () => {
     [':risk score: = 5', 1, 'an attribute is written'],
     [':risk_score: == 5', 15, 'expected a number value'],
     ['x'.repeat(1001), 1001, 'at most 1000'],
+    // Rules apply to card payments only: a rule cannot be limited to another method (and velocity counts cards).
+    [":payment_method_type: = 'upi' and :charges_per_card_hourly: > 4", 1, 'risk rules run on card payments only'],
+    [":charges_per_ip_hourly: > 4 and :Payment_Method: in ('mpesa')", 33, 'cannot be limited to a payment method'],
   ])('%j fails at position %i', (source, position, reason) => {
     let error: unknown;
     try {

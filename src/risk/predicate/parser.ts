@@ -4,6 +4,13 @@ import { Token, TokenKind, tokenize } from './lexer';
 import { PredicateError } from './predicate-error';
 
 export const MAX_PREDICATE_LENGTH = 1000;
+
+/**
+ * Names reached for to limit a rule to a payment method (e.g. `:payment_method_type: = 'upi' and
+ * :charges_per_card_hourly: > 4`). Rules apply to card payments only (design-v2 §4: the outcome is a
+ * card payment's), so there is no such attribute; these get a message that says why.
+ */
+const METHOD_ATTRIBUTES = new Set(['payment_method_type', 'payment_method', 'payment_method_types', 'method', 'method_type']);
 export const MAX_NESTING_DEPTH = 20;
 
 /**
@@ -94,6 +101,12 @@ class Parser {
   private parseComparison(): Predicate {
     const token = this.expect('attribute', "an attribute such as :amount_in_usd:, 'not' or '('");
     const name = String(token.value);
+    if (METHOD_ATTRIBUTES.has(name.toLowerCase())) {
+      throw new PredicateError(
+        `:${name}: is not an attribute: risk rules run on card payments only (UPI and M-Pesa payments get no outcome and no rule), so a rule cannot be limited to a payment method, and the velocity attributes count card payments`,
+        token.position,
+      );
+    }
     if (!isAttribute(name)) throw new PredicateError(`unknown attribute :${name}:`, token.position);
     const type = ATTRIBUTE_TYPES[name];
     if (this.current.kind === 'in') {

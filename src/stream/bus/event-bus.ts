@@ -17,6 +17,8 @@ export interface EventBus {
   publish(notice: EventNotice): void;
   /** Returns the unsubscribe function. */
   subscribe(listener: EventNoticeListener): () => void;
+  /** Resolves once this process's subscription is live (LISTEN / SUBSCRIBE answered), or has failed and is retrying. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -13,5 +13,7 @@ export class InProcessEventBus implements EventBus {
     return this.listeners.add(listener);
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -14,6 +14,7 @@ export class PostgresEventBus implements EventBus {
   private readonly publishFailure = new ThrottledWarning((message) => this.logger.warn(message));
   private client?: Client;
   private closed = false;
+  private listening: Promise<void> = Promise.resolve();
   private reconnectTimer?: NodeJS.Timeout;
 
   constructor(
@@ -35,6 +36,10 @@ export class PostgresEventBus implements EventBus {
     return unsubscribe;
   }
 
+  ready(): Promise<void> {
+    return this.listening;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
@@ -50,10 +55,13 @@ export class PostgresEventBus implements EventBus {
     });
     client.on('error', (error) => this.retry(client, error));
     client.on('end', () => this.retry(client));
-    client
+    this.listening = client
       .connect()
       .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}`))
-      .catch((error: Error) => this.retry(client, error));
+      .then(
+        () => undefined,
+        (error: Error) => this.retry(client, error),
+      );
   }
 
   /** Notices sent while the connection is down are lost; streams resume from the table. */

@@ -11,6 +11,7 @@ export class RedisEventBus implements EventBus {
   private readonly channel: string;
   private publisher?: Redis;
   private subscriber?: Redis;
+  private subscribed: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -33,9 +34,16 @@ export class RedisEventBus implements EventBus {
         const notice = decodeNotice(payload);
         if (notice) this.listeners.emit(notice);
       });
-      this.subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`Could not subscribe: ${error.message}`));
+      this.subscribed = this.subscriber.subscribe(this.channel).then(
+        () => undefined,
+        (error: Error) => this.logger.warn(`Could not subscribe: ${error.message}`),
+      );
     }
     return this.listeners.add(listener);
+  }
+
+  ready(): Promise<void> {
+    return this.subscribed;
   }
 
   async close(): Promise<void> {
