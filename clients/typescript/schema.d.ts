@@ -2539,6 +2539,22 @@ export interface components {
                 param?: string;
                 /** @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
                 request_id: string;
+                /** @description The payment the error is about, when the request named one indirectly. */
+                payment_id?: string;
+                /**
+                 * @description payment_invalid_state: the status the payment is in.
+                 * @example CANCELED
+                 */
+                status?: string;
+                /**
+                 * Format: date-time
+                 * @description clock_backwards: the merchant clock's current time.
+                 */
+                now?: string;
+                /** @description An unknown enum value: the accepted ones. */
+                valid_values?: string[];
+                /** @description A forced connector that cannot take the payment: why (e.g. currency_not_supported). */
+                reason?: string;
             } & {
                 [key: string]: unknown;
             };
