@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { answerClientError } from './common/client-error';
 import { corsOptions, crossOriginGuard } from './common/cors';
 import { AppModule } from './app.module';
 import { DomainError } from './common/errors/domain-error';
@@ -36,6 +37,8 @@ function createAdapter(): FastifyAdapter {
     requestIdHeader: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // A request the HTTP parser refuses (e.g. a control character in a header) still gets the documented error shape.
+    clientErrorHandler: answerClientError,
     // Bracket notation in query strings too (created[gte]=..., metadata[order_id]=7), like the form bodies.
     routerOptions: { querystringParser: parseQueryString },
   });

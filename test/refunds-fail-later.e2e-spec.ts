@@ -52,6 +52,34 @@ describe('refunds that fail later (e2e)', () => {
     expect(row.status).toBe('PENDING');
   });
 
+  it.each([
+    ['another Visa card ending 5126', '4000000000185126'],
+    ['another Visa card ending 5126 (4242… range)', '4242424242085126'],
+    ['a Mastercard ending 5126', '5100000000065126'],
+  ])('%s (%s) refunds normally: only the exact test card fails later', async (_label, number) => {
+    const card = { type: 'card', card: { number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3 } };
+    const paymentId = await capture({ payment_method: card });
+    const payment = await app.http.get(`/v1/payments/${paymentId}`).set(bearer(merchant)).expect(200);
+    expect(payment.body.payment_method.card.last4).toBe('5126');
+    const refund = await app.http.post(`/v1/payments/${paymentId}/refunds`).set(bearer(merchant)).send({ amount: 400 }).expect(201);
+    expect(refund.body).toMatchObject({ status: 'SUCCEEDED', amount: 400 });
+    expect(await eventTypes(paymentId)).toEqual(['payment.created', 'payment.authorized', 'payment.captured', 'refund.succeeded', 'payment.partially_refunded']);
+    // Nothing scheduled: an hour later on the merchant clock it still succeeded.
+    await advance('61m');
+    expect((await app.http.get(`/v1/refunds/${refund.body.id}`).set(bearer(merchant)).expect(200)).body.status).toBe('SUCCEEDED');
+    // Only the answer is stored, never the number.
+    const [row] = await db.query('SELECT refund_fails_later, row_to_json(p)::text AS everything FROM payments p WHERE id = $1', [paymentId]);
+    expect(row.refund_fails_later).toBe(false);
+    expect(row.everything).not.toContain(number);
+  });
+
+  it('the test card is recognised when the payment is created: a flag is stored, never the number', async () => {
+    const paymentId = await capture({ payment_method: FAIL_LATER_CARD });
+    const [row] = await db.query('SELECT refund_fails_later, card_brand, card_last4, row_to_json(p)::text AS everything FROM payments p WHERE id = $1', [paymentId]);
+    expect(row).toMatchObject({ refund_fails_later: true, card_brand: 'visa', card_last4: '5126' });
+    expect(row.everything).not.toContain(FAIL_LATER_CARD.card.number);
+  });
+
   it('a pending refund counts against what remains refundable', async () => {
     const paymentId = await capture({ payment_method: FAIL_LATER_CARD });
     await app.http.post(`/v1/payments/${paymentId}/refunds`).set(bearer(merchant)).send({ amount: 700 }).expect(201);

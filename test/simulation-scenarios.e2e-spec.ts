@@ -36,6 +36,12 @@ describe('simulation scenarios: ordered outcomes (e2e)', () => {
     return response.body.status === 'FAILED' ? String(response.body.failure_code) : 'success';
   }
 
+  /** The scenario ids the API lists for the merchant (what a client would check). */
+  async function listedScenarios(): Promise<string[]> {
+    const response = await app.http.get('/v1/simulation-scenarios?limit=100').set(bearer(merchant)).expect(200);
+    return response.body.data.map((item: { id: string }) => item.id);
+  }
+
   async function scenarioCount(who: TestMerchant): Promise<number> {
     const [row] = await db.query('SELECT count(*)::int AS n FROM simulation_scenarios WHERE merchant_id = $1', [who.id]);
     return row.n;
@@ -87,11 +93,27 @@ describe('simulation scenarios: ordered outcomes (e2e)', () => {
       ['an unknown match field', { match: { card_last4: '4242', brand: 'visa' }, outcomes: ['success'] }, 'match.brand'],
       ['an unknown then', { match: { card_last4: '4242' }, outcomes: ['success'], then: 'forever' }, 'then'],
       ['an unknown field', { match: { card_last4: '4242' }, outcomes: ['success'], loop: true }, 'loop'],
+      ['outcomes not an array', { match: { card_last4: '4242' }, outcomes: 'success' }, 'outcomes'],
+      ['a refund-only outcome', { match: { card_last4: '4242' }, outcomes: ['fail_later'] }, 'outcomes'],
+      ['a match of nulls only', { match: { card_last4: null, customer_email: null, metadata: null }, outcomes: ['success'] }, 'match'],
+      ['a match that is not an object', { match: '4242', outcomes: ['success'] }, 'match'],
+      ['an empty email match', { match: { customer_email: '' }, outcomes: ['success'] }, 'match.customer_email'],
+      ['a metadata match with a number', { match: { metadata: { attempt: 3 } }, outcomes: ['success'] }, 'match.metadata'],
     ])('%s → 400 with param, nothing stored', async (_label, body, param) => {
       const before = await scenarioCount(merchant);
+      const listed = await listedScenarios();
       const response = await scenario(body).expect(400);
-      expect(response.body.error.param).toBe(param);
+      expect(response.body.error).toMatchObject({ code: expect.stringMatching(/^parameter_(invalid|missing|unknown)$/), param });
       expect(await scenarioCount(merchant)).toBe(before);
+      expect(await listedScenarios()).toEqual(listed);
+    });
+
+    it('an unknown outcome name → 400 listing every valid outcome (business and fault vocabularies)', async () => {
+      const response = await scenario({ match: { card_last4: '4242' }, outcomes: ['api_eror'] }).expect(400);
+      expect(response.body.error.param).toBe('outcomes');
+      for (const value of [...CODES, 'network_timeout', 'api_error', 'service_unavailable', 'connection_reset', 'lost_response']) {
+        expect(response.body.error.message).toContain(value);
+      }
     });
 
     it('a scenario create is idempotent (same key → the same scenario, one row)', async () => {

@@ -52,11 +52,29 @@ describe('webhook chaos (e2e)', () => {
       ['too many dropped attempts', { drop_first_attempts: 11 }, 'chaos.drop_first_attempts'],
       ['a delay past 5 s', { extra_delay_ms: 5001 }, 'chaos.extra_delay_ms'],
       ['an unknown chaos field', { lose_everything: true }, 'chaos.lose_everything'],
+      ['duplicate_percent below 0', { duplicate_percent: -1 }, 'chaos.duplicate_percent'],
+      ['bad_signature_percent above 100', { bad_signature_percent: 101 }, 'chaos.bad_signature_percent'],
+      ['a negative reorder window', { reorder_window_ms: -5 }, 'chaos.reorder_window_ms'],
+      ['chaos that is not an object', 50, 'chaos'],
     ])('%s → 400 with param, nothing stored', async (_label, chaos, param) => {
       const before = await endpointCount();
       const response = await createEndpoint({ chaos }).expect(400);
-      expect(response.body.error.param).toBe(param);
+      expect(response.body.error).toMatchObject({ code: expect.stringMatching(/^parameter_(invalid|missing|unknown)$/), param });
       expect(await endpointCount()).toBe(before);
+      const listed = await app.http.get('/v1/webhook-endpoints').set(bearer(merchant)).expect(200);
+      expect(listed.body.data).toHaveLength(before);
+    });
+
+    it.each([
+      [{ duplicate_percent: 101 }, 'chaos.duplicate_percent'],
+      [{ bad_signature_percent: -1 }, 'chaos.bad_signature_percent'],
+      [{ duplicate_percent: 50, bad_signature_percent: 100.5 }, 'chaos.bad_signature_percent'],
+    ])('PATCH with %p → 400 with param, the stored chaos unchanged', async (chaos, param) => {
+      const created = await createEndpoint({ chaos: { duplicate_percent: 10, seed: 3 } }).expect(201);
+      const response = await app.http.patch(`/v1/webhook-endpoints/${created.body.id}`).set(bearer(merchant)).send({ chaos }).expect(400);
+      expect(response.body.error).toMatchObject({ code: expect.stringMatching(/^parameter_(invalid|missing|unknown)$/), param });
+      const after = await app.http.get(`/v1/webhook-endpoints/${created.body.id}`).set(bearer(merchant)).expect(200);
+      expect(after.body.chaos).toEqual(created.body.chaos);
     });
 
     it('create stores every field (0 = off, a random seed when omitted); PATCH replaces; PATCH null turns chaos off', async () => {
@@ -105,10 +123,15 @@ describe('webhook chaos (e2e)', () => {
     const extra = expected.duplicate + expected.bad_signature;
     await eventually(async () => (receiver.at(path).length === 18 + extra ? true : undefined), 15_000);
 
-    const attempts: Array<{ attempt: number; chaos: string | null; response_status: number | null; error: string | null }> = await db.query(
-      `SELECT a.attempt, a.chaos, a.response_status, a.error FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1`,
-      [created.body.id],
-    );
+    // Each extra copy's attempt row is written once its answer is back, after the receiver saw it: wait for the rows too.
+    type AttemptRow = { attempt: number; chaos: string | null; response_status: number | null; error: string | null };
+    const attempts: AttemptRow[] = await eventually(async () => {
+      const rows: AttemptRow[] = await db.query(
+        `SELECT a.attempt, a.chaos, a.response_status, a.error FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1`,
+        [created.body.id],
+      );
+      return rows.length === 36 + extra ? rows : undefined;
+    }, 15_000);
     const countOf = (value: string | null) => attempts.filter((attempt) => attempt.chaos === value).length;
     expect(countOf('dropped')).toBe(18);
     expect(attempts.filter((attempt) => attempt.chaos === 'dropped').every((attempt) => attempt.attempt === 1 && attempt.response_status === null && attempt.error === 'chaos: dropped (not sent)')).toBe(true);

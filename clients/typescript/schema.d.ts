@@ -2018,7 +2018,7 @@ export interface components {
              * @example transition
              * @enum {string}
              */
-            type: "transition" | "attempt" | "event" | "delivery" | "review";
+            type: "transition" | "attempt" | "event" | "delivery" | "review" | "simulated_fault";
             /**
              * @description When it happened, in merchant time.
              * @example 2026-11-22T10:00:00.000Z
@@ -2040,11 +2040,14 @@ export interface components {
              */
             trigger?: string;
             /**
-             * @description transition: the API key that asked for it.
+             * @description transition, simulated_fault: the API key that asked for it.
              * @example key_01JD4C1Z0K3M5N7P9Q2R4S6T8V
              */
             api_key_id?: string | null;
-            /** @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
+            /**
+             * @description transition, simulated_fault: the request.
+             * @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
             request_id?: string | null;
             /**
              * @description transition: client address (null before it was recorded).
@@ -2054,7 +2057,7 @@ export interface components {
             /** @example curl/8.5.0 */
             user_agent?: string | null;
             /**
-             * @description event: the event id; delivery: the delivery id; attempt: the attempt id.
+             * @description event: the event id; delivery: the delivery id; attempt: the attempt id; simulated_fault: its record id.
              * @example evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V
              */
             id?: string;
@@ -2098,6 +2101,21 @@ export interface components {
              * @example fallback
              */
             reason?: string;
+            /**
+             * @description simulated_fault: the API fault that struck a request which committed (the answer was deliberately lost).
+             * @example lost_response
+             */
+            fault?: string;
+            /**
+             * @description simulated_fault: the request it struck (payment.create or refund.create).
+             * @example payment.create
+             */
+            operation?: string;
+            /**
+             * @description simulated_fault: the refund that request committed (null for payment.create).
+             * @example re_01JD4C1Z0K3M5N7P9Q2R4S6T8V
+             */
+            refund_id?: string | null;
             /**
              * @description delivery: every HTTP attempt.
              * @example [
@@ -2521,6 +2539,22 @@ export interface components {
                 param?: string;
                 /** @example req_01JD4C1Z0K3M5N7P9Q2R4S6T8V */
                 request_id: string;
+                /** @description The payment the error is about, when the request named one indirectly. */
+                payment_id?: string;
+                /**
+                 * @description payment_invalid_state: the status the payment is in.
+                 * @example CANCELED
+                 */
+                status?: string;
+                /**
+                 * Format: date-time
+                 * @description clock_backwards: the merchant clock's current time.
+                 */
+                now?: string;
+                /** @description An unknown enum value: the accepted ones. */
+                valid_values?: string[];
+                /** @description A forced connector that cannot take the payment: why (e.g. currency_not_supported). */
+                reason?: string;
             } & {
                 [key: string]: unknown;
             };

@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   attempt: 'att',
   auditLog: 'aud',
   simulationScenario: 'scn',
+  simulatedFault: 'sfl',
   riskRule: 'rr',
   review: 'rv',
 } as const;

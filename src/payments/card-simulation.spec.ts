@@ -6,9 +6,11 @@ import {
   SIMULATE_REFUND_MODES,
   SimulateCreateMode,
   TEST_CARDS,
+  FAIL_LATER_REFUND_CARD,
   detectBrand,
   failureMessage,
   isLuhnValid,
+  refundFailsLater,
   resolveOutcome,
 } from './card-simulation';
 
@@ -35,6 +37,29 @@ describe('card simulation', () => {
 
     it('uses a successful visa as the default test card', () => {
       expect(TEST_CARDS[DEFAULT_TEST_CARD]).toBe('success');
+    });
+  });
+
+  describe('refundFailsLater', () => {
+    it('is the fail-later test card, compared on its full number', () => {
+      expect(refundFailsLater(FAIL_LATER_REFUND_CARD)).toBe(true);
+      expect(refundFailsLater('4000000000005126')).toBe(true);
+    });
+
+    it.each([
+      ['another Visa ending 5126', '4000000000185126'],
+      ['another Visa ending 5126 (4242… range)', '4242424242085126'],
+      ['a Mastercard ending 5126', '5100000000065126'],
+      ['the default test card', DEFAULT_TEST_CARD],
+      ['the last 4 digits alone', '5126'],
+    ])('%s (%s) refunds normally', (_label, number) => {
+      expect(refundFailsLater(number)).toBe(false);
+    });
+
+    it('the look-alikes above are valid cards of the brand they claim (so brand + last 4 could not tell them apart)', () => {
+      expect([isLuhnValid('4000000000185126'), detectBrand('4000000000185126')]).toEqual([true, 'visa']);
+      expect([isLuhnValid('4242424242085126'), detectBrand('4242424242085126')]).toEqual([true, 'visa']);
+      expect([isLuhnValid('5100000000065126'), detectBrand('5100000000065126')]).toEqual([true, 'mastercard']);
     });
   });
 

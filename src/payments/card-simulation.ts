@@ -27,6 +27,15 @@ export type FailureCode = Exclude<SimulateCreateMode, 'success'> | SimulateCaptu
 /** A refund of a payment made with this test card stays PENDING, then fails an hour later (merchant clock). */
 export const FAIL_LATER_REFUND_CARD = '4000000000005126';
 
+/**
+ * Whether refunds of a payment made with this card stay PENDING and fail later: the exact test
+ * card, compared on its full number when the payment is created (only the answer is stored).
+ * Any other card, whatever its brand and last 4 digits, refunds normally.
+ */
+export function refundFailsLater(cardNumber: string): boolean {
+  return cardNumber === FAIL_LATER_REFUND_CARD;
+}
+
 export const DEFAULT_TEST_CARD = '4242424242424242';
 
 export const TEST_CARDS: Readonly<Record<string, SimulateCreateMode>> = Object.freeze({

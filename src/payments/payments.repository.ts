@@ -24,14 +24,14 @@ export class PaymentsRepository {
          card_brand, card_last4, card_exp_month, card_exp_year, failure_code, failure_message, description,
          customer_email, metadata, idempotency_key, capture_before, cancellation_reason, connector, attempts, payer_country,
          payer_country_source, card_country, outcome, created_at, updated_at,
-         payment_method_type, three_d_secure, upi, mpesa, next_action, customer_step, return_url)
+         refund_fails_later, payment_method_type, three_d_secure, upi, mpesa, next_action, customer_step, return_url)
        VALUES (${p(payment.id)}, ${p(payment.merchantId)}, ${p(payment.amount)}, ${p(payment.currency)}, ${p(payment.status)},
          ${p(payment.captureMethod)}, ${p(payment.amountCaptured)}, ${p(payment.amountRefunded)}, ${p(payment.cardBrand)},
          ${p(payment.cardLast4)}, ${p(payment.cardExpMonth)}, ${p(payment.cardExpYear)}, ${p(payment.failureCode)},
          ${p(payment.failureMessage)}, ${p(payment.description)}, ${p(payment.customerEmail)}, ${p(JSON.stringify(payment.metadata))},
          ${p(payment.idempotencyKey)}, ${p(payment.captureBefore)}, ${p(payment.cancellationReason)}, ${p(payment.connector)},
          ${p(JSON.stringify(payment.attempts))}, ${p(payment.payerCountry)}, ${p(payment.payerCountrySource)}, ${p(payment.cardCountry)},
-         ${p(payment.outcome ? JSON.stringify(payment.outcome) : null)}, ${at}, ${at},
+         ${p(payment.outcome ? JSON.stringify(payment.outcome) : null)}, ${at}, ${at}, ${p(payment.refundFailsLater)},
          ${this.methodValues(statement, payment)})`,
     );
     this.appendHistory(statement, actor, payment, steps, at);

@@ -14,7 +14,7 @@ import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, resolveOutcome, SimulateCreateMode } from './card-simulation';
+import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, refundFailsLater, resolveOutcome, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
 import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
 import { SimulationService } from '../simulation/simulation.service';
@@ -93,7 +93,7 @@ export class PaymentsService {
    * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
    * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
    * then the circuit breakers hear about the calls. Simulated API faults (src/simulation) are
-   * decided before any call or write; lost_response after the commit.
+   * decided before any call or write; lost_response is recorded with the commit and fires after it.
    */
   async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
     const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
@@ -137,6 +137,8 @@ export class PaymentsService {
     writeStep?.(statement);
     this.calls.appendAttempts(statement, actor.merchantId, payment.id, calls.attempts, now);
     const riskEvents = risk && assessment ? this.appendRiskEffects(statement, payment, risk, assessment, now) : [];
+    // lost_response: the payment's timeline shows its answer was lost on purpose (same statement, so same commit).
+    this.simulation.appendCommittedFault(statement, actor, requested, { operation: 'payment.create', paymentId: payment.id, at: payment.updatedAt });
     const recorded = this.events.appendRecord(statement, actor.merchantId, [...this.creationEvents(payment, steps, calls), ...riskEvents]);
     const rows: Array<{ id: string }> = await this.db.query(...statement.build(recorded.finalQuery));
     recorded.afterCommit(rows)();
@@ -404,6 +406,7 @@ export class PaymentsService {
       cardLast4: card ? card.number.slice(-4) : null,
       cardExpMonth: card?.exp_month ?? null,
       cardExpYear: card?.exp_year ?? null,
+      refundFailsLater: card ? refundFailsLater(card.number) : false,
       ...method,
       nextAction: null,
       customerStep: null,

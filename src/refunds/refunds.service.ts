@@ -9,7 +9,6 @@ import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { FAIL_LATER_REFUND_CARD } from '../payments/card-simulation';
 import { PaymentEntity } from '../payments/entities/payment.entity';
 import { PaymentEvent } from '../payments/payment.machine';
 import { PaymentsService } from '../payments/payments.service';
@@ -24,11 +23,6 @@ import { RefundView, toRefundView } from './dto/refund.view';
 import { RefundEntity, RefundStatus } from './entities/refund.entity';
 
 const REFUND_FAILURE_CODE = 'refund_failure';
-
-/** The fail-later test card: only its brand and last 4 digits are stored, so that is what is compared. */
-function failsLater(payment: PaymentEntity): boolean {
-  return payment.cardBrand === 'visa' && payment.cardLast4 === FAIL_LATER_REFUND_CARD.slice(-4);
-}
 
 interface Outcome {
   refund: RefundEntity;
@@ -60,9 +54,19 @@ export class RefundsService {
       if (recovered) return { refund: recovered, afterCommit: () => undefined };
       this.simulation.failBeforeCommit(actor, 'refund.create', requested);
       const event: PaymentEvent = { type: 'REFUND', amount: dto.amount ?? payment.amountCaptured - payment.amountRefunded };
-      if (requested === 'refund_failure') return this.recordFailure(manager, actor, payment, event, dto);
-      const status: RefundStatus = requested === 'fail_later' || failsLater(payment) ? 'PENDING' : 'SUCCEEDED';
-      return this.recordSuccess(manager, actor, payment, event, dto, status);
+      const status: RefundStatus = requested === 'fail_later' || payment.refundFailsLater ? 'PENDING' : 'SUCCEEDED';
+      const outcome =
+        requested === 'refund_failure'
+          ? await this.recordFailure(manager, actor, payment, event, dto)
+          : await this.recordSuccess(manager, actor, payment, event, dto, status);
+      // lost_response: the payment's timeline shows the refund's answer was lost on purpose (same transaction).
+      await this.simulation.recordCommittedFault(manager, actor, requested, {
+        operation: 'refund.create',
+        paymentId: payment.id,
+        refundId: outcome.refund.id,
+        at: outcome.refund.createdAt,
+      });
+      return outcome;
     });
     afterCommit();
     this.simulation.afterCommit(actor, 'refund.create', requested);

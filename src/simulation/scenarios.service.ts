@@ -102,7 +102,8 @@ function normalizeRows<T>(result: T[] | [T[], number]): T[] {
 }
 
 function normalizeMatch(match: ScenarioMatchDto): ScenarioMatchDto {
-  if (match.metadata !== undefined && Object.keys(match.metadata).length === 0) {
+  // null is "not given" for every criterion (the validators let it through as optional).
+  if (match.metadata !== undefined && match.metadata !== null && Object.keys(match.metadata).length === 0) {
     throw new DomainError('parameter_invalid', 'match.metadata must name at least one key/value pair.', 'match.metadata');
   }
   if (!match.card_last4 && !match.customer_email && !match.metadata) {

@@ -1,5 +1,5 @@
 /** The kinds of entry a payment's timeline holds (design-v2 §6). */
-export const TIMELINE_ENTRY_TYPES = ['transition', 'attempt', 'event', 'delivery', 'review'] as const;
+export const TIMELINE_ENTRY_TYPES = ['transition', 'attempt', 'event', 'delivery', 'review', 'simulated_fault'] as const;
 export type TimelineEntryType = (typeof TIMELINE_ENTRY_TYPES)[number];
 
 /** One thing that happened to a payment. `at` is merchant time (ISO 8601); the rest depends on `type`. */

@@ -63,8 +63,9 @@ const VALIDATION_CODES = new Set<string>([
   'body_too_large',
   'unsupported_media_type',
 ]);
-// Besides the core keys, errors may carry context: the payment, the clock's current time (clock_backwards), the accepted values.
-const ERROR_KEYS = new Set(['type', 'code', 'message', 'request_id', 'param', 'payment_id', 'now', 'valid_values']);
+// Besides the core keys, errors may carry context: the payment and its status, the clock's current time (clock_backwards), the accepted values,
+// why a forced connector cannot take the payment (reason). The OpenAPI error schema documents each.
+const ERROR_KEYS = new Set(['type', 'code', 'message', 'request_id', 'param', 'payment_id', 'status', 'now', 'valid_values', 'reason']);
 const STACK_PATTERN = /\bat .+:\d+:\d+|node_modules|\/src\/|\.ts:\d+|Error:/;
 
 function resolve(schema: Schema, document: OpenApiDocument): Schema {

@@ -1,4 +1,4 @@
-// One payment: its fields, its timeline (transitions, attempts, events, deliveries, reviews) and its events.
+// One payment: its fields, its timeline (transitions, attempts, events, deliveries, reviews, simulated faults) and its events.
 import { api } from './api.mjs';
 import { badge, debounce, fields, formatMoney, formatTime, h, loader, section } from './dom.mjs';
 import { paymentIdOf } from './live.mjs';
@@ -65,6 +65,8 @@ function describe(entry) {
         Array.isArray(entry.attempts) ? `${entry.attempts.length} attempt(s)` : null].filter(Boolean).join(' · ');
     case 'review':
       return [entry.status, entry.reason, entry.closed_reason].filter(Boolean).join(' · ');
+    case 'simulated_fault':
+      return [`${entry.fault} on ${entry.operation}`, entry.refund_id, entry.request_id].filter(Boolean).join(' · ');
     default:
       return '';
   }

@@ -106,6 +106,10 @@ export class PaymentEntity {
   @Column({ name: 'card_country', type: 'text', nullable: true })
   cardCountry: string | null;
 
+  /** Made with the fail-later refund test card (decided on the full number at creation; internal, never shown). */
+  @Column({ name: 'refund_fails_later', type: 'boolean' })
+  refundFailsLater: boolean;
+
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
 

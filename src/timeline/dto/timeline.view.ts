@@ -8,13 +8,13 @@ export class TimelineEntryView {
   from?: string | null;
   @ApiPropertyOptional({ example: 'AUTHORIZED', description: 'transition: the status after.' }) to?: string;
   @ApiPropertyOptional({ example: 'AUTHORIZE', description: 'transition: the machine event that caused it.' }) trigger?: string;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'key_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'transition: the API key that asked for it.' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'key_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'transition, simulated_fault: the API key that asked for it.' })
   api_key_id?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'req_01JD4C1Z0K3M5N7P9Q2R4S6T8V' }) request_id?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'req_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'transition, simulated_fault: the request.' }) request_id?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: '203.0.113.7', description: 'transition: client address (null before it was recorded).' })
   ip?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: 'curl/8.5.0' }) user_agent?: string | null;
-  @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'event: the event id; delivery: the delivery id; attempt: the attempt id.' })
+  @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'event: the event id; delivery: the delivery id; attempt: the attempt id; simulated_fault: its record id.' })
   id?: string;
   @ApiPropertyOptional({ example: 'payment.captured', description: 'event: its type.' }) event_type?: string;
   @ApiPropertyOptional({ example: 'evt_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'delivery: the event delivered.' }) event_id?: string;
@@ -25,6 +25,12 @@ export class TimelineEntryView {
   error?: string | null;
   @ApiPropertyOptional({ example: 180, description: "attempt: the connector's simulated latency." }) latency_ms?: number;
   @ApiPropertyOptional({ example: 'fallback', description: 'attempt: why this connector (rule, default, volume_split, fallback, forced).' }) reason?: string;
+  @ApiPropertyOptional({ example: 'lost_response', description: 'simulated_fault: the API fault that struck a request which committed (the answer was deliberately lost).' })
+  fault?: string;
+  @ApiPropertyOptional({ example: 'payment.create', description: 'simulated_fault: the request it struck (payment.create or refund.create).' })
+  operation?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 're_01JD4C1Z0K3M5N7P9Q2R4S6T8V', description: 'simulated_fault: the refund that request committed (null for payment.create).' })
+  refund_id?: string | null;
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
