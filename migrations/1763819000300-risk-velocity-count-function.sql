@@ -37,7 +37,16 @@ BEGIN
   INSERT INTO risk_velocity_events (merchant_id, dimension, key_hash, at)
   SELECT p_merchant, b.dimension, b.key_hash, p_now FROM unnest(p_dimensions, p_hashes) AS b (dimension, key_hash);
 
+  -- Concurrent creates on one card take turns on its key row until commit: not waiting for the WAL
+  -- flush keeps that turn short. A crash can lose the last few milliseconds of velocity rows (never
+  -- a payment, an event or a delivery: those commit in their own, synchronous, transactions).
+  PERFORM set_config('synchronous_commit', 'off', true);
+
   -- A new statement: its snapshot has every payment committed on these keys before we got their locks.
+  -- The running totals answer when this payment's clock is at most a second behind the key's newest
+  -- (concurrent creates reach the lock in any order): the window then ends at the key's newest
+  -- payment, which is this one or a concurrent one that took its turn first. A payment further behind
+  -- (its clock read before an advance) is counted row by row over its own window.
   RETURN QUERY
   WITH advanced AS (
     UPDATE risk_velocity_keys k SET
@@ -60,11 +69,11 @@ BEGIN
      WHERE e.merchant_id = p_merchant AND e.dimension = a.dimension AND e.key_hash = a.key_hash AND e.at <= a.day_cursor
   )
   SELECT a.dimension,
-         CASE WHEN a.latest_at <= p_now AND a.hour_cursor = p_hour_cut THEN (a.total - a.hour_expired)::integer ELSE
+         CASE WHEN a.latest_at <= p_now + interval '1 second' AND a.hour_cursor <= p_hour_cut + interval '1 second' THEN (a.total - a.hour_expired)::integer ELSE
            (SELECT count(*)::integer FROM risk_velocity_events e
              WHERE e.merchant_id = p_merchant AND e.dimension = a.dimension AND e.key_hash = a.key_hash
                AND e.at > p_hour_cut AND e.at <= p_now) END,
-         CASE WHEN a.latest_at <= p_now AND a.day_cursor = p_day_cut THEN (a.total - a.day_expired)::integer ELSE
+         CASE WHEN a.latest_at <= p_now + interval '1 second' AND a.day_cursor <= p_day_cut + interval '1 second' THEN (a.total - a.day_expired)::integer ELSE
            (SELECT count(*)::integer FROM risk_velocity_events e
              WHERE e.merchant_id = p_merchant AND e.dimension = a.dimension AND e.key_hash = a.key_hash
                AND e.at > p_day_cut AND e.at <= p_now) END
