@@ -1,17 +1,14 @@
 -- pgbench mirror of what one `POST /v1/payments` (automatic capture, the default test card, one
 -- subscribed `*` endpoint) writes, statement for statement:
--- 1. the risk velocity upsert (its own statement): card hour/day and IP hour counters; like the
---    bench's payments (one card, one IP), every transaction bumps the same three rows;
+-- 1. the risk velocity count (its own statement, migrations/1763819000300-…): the card's and the IP's
+--    sliding hour/day windows; like the bench's payments (one card, one IP), every transaction bumps
+--    the same two key rows;
 -- 2. one statement: the payment row, three history rows, the connector attempt, three events
 --    (with their per-payment sequence) and one webhook delivery per event and subscribed endpoint.
 -- Setup (bench/baseline.ts): merchant mer_bench with one enabled `*` endpoint.
 \set n random(1, 1000000000000)
-INSERT INTO risk_velocity_counters AS c (merchant_id, dimension, key_hash, window_kind, window_start, count)
-SELECT 'mer_bench', b.dimension, b.key_hash, b.window_kind, b.window_start, 1
-  FROM (VALUES ('card', 'card_bench', 'hour', date_trunc('hour', now())), ('card', 'card_bench', 'day', date_trunc('day', now())),
-               ('ip', 'ip_bench', 'hour', date_trunc('hour', now()))) AS b (dimension, key_hash, window_kind, window_start)
-ON CONFLICT ON CONSTRAINT risk_velocity_counters_pk DO UPDATE SET count = c.count + 1
-RETURNING dimension, window_kind, count;
+SELECT * FROM risk_velocity_count('mer_bench', now(), now() - interval '1 hour', now() - interval '1 day',
+  ARRAY['card', 'ip'], ARRAY['card_bench', 'ip_bench'], 'card_bench');
 WITH payment AS (
   INSERT INTO payments (id, merchant_id, amount, currency, status, capture_method, amount_captured, amount_refunded,
     card_brand, card_last4, card_exp_month, card_exp_year, metadata, connector, attempts, payer_country, payer_country_source,
