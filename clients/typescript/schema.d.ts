@@ -2549,6 +2549,7 @@ export interface components {
                 /**
                  * Format: date-time
                  * @description clock_backwards: the merchant clock's current time.
+                 * @example 2026-01-01T00:00:00.000Z
                  */
                 now?: string;
                 /** @description An unknown enum value: the accepted ones. */

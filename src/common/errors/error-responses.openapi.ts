@@ -23,7 +23,7 @@ const ERROR_RESPONSE_SCHEMA = {
         request_id: { type: 'string', example: 'req_01JD4C1Z0K3M5N7P9Q2R4S6T8V' },
         payment_id: { type: 'string', description: 'The payment the error is about, when the request named one indirectly.' },
         status: { type: 'string', description: 'payment_invalid_state: the status the payment is in.', example: 'CANCELED' },
-        now: { type: 'string', format: 'date-time', description: 'clock_backwards: the merchant clock\'s current time.' },
+        now: { type: 'string', format: 'date-time', description: 'clock_backwards: the merchant clock\'s current time.', example: '2026-01-01T00:00:00.000Z' },
         valid_values: { type: 'array', items: { type: 'string' }, description: 'An unknown enum value: the accepted ones.' },
         reason: { type: 'string', description: 'A forced connector that cannot take the payment: why (e.g. currency_not_supported).' },
       },
