@@ -32,6 +32,25 @@ class E2eEnvironment extends TestEnvironment {
     super(config, context);
     this.global.__nativePglite = { ...pglite, PGlite: SnapshotPGlite };
   }
+
+  async setup() {
+    this.exitCodeBefore = process.exitCode;
+    await super.setup();
+  }
+
+  /**
+   * PGlite runs here, in Jest's own process, and its Emscripten runtime sets process.exitCode when
+   * an instance's postgres exits with a status (a FATAL, or a shutdown under a test that kills
+   * connections). Jest never sets exit code 0 itself, so that leaked value turned a fully green run
+   * into exit 1. Restore what it was; Jest still sets its own failure code when a test fails.
+   */
+  async teardown() {
+    if (process.exitCode !== this.exitCodeBefore) {
+      process.stderr.write(`[e2e-environment] PGlite set process.exitCode=${process.exitCode} during this spec file; restored\n`);
+      process.exitCode = this.exitCodeBefore;
+    }
+    await super.teardown();
+  }
 }
 
 module.exports = E2eEnvironment;
