@@ -187,6 +187,9 @@ describe('live stream: SSE and WebSocket (e2e)', () => {
       all.send({ type: 'subscribe' });
       await eventually(async () => (all.messages[0]?.type === 'subscribed' ? true : undefined));
       const payment = await pay(merchant, { capture_method: 'manual' });
+      // The stream is live from the moment it subscribes: wait until this payment's own events have
+      // gone past (the bus is asynchronous), so the payment's subscriber below starts after them.
+      await eventually(async () => (all.messages.length >= 1 + 2 ? true : undefined));
       const one = await ws();
       one.send({ type: 'subscribe', payment_id: payment.id });
       await eventually(async () => (one.messages[0]?.type === 'subscribed' ? true : undefined));
