@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan, Raw } from 'typeorm';
 import { ClockService } from '../clock/clock.service';
 import { ConnectorCallsService, CallsOutcome } from '../connectors/connector-calls.service';
-import { RoutingService } from '../routing/routing.service';
+import { RoutePlan } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
@@ -28,12 +28,12 @@ import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
 import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
-import { paymentSignals } from './payment-risk';
 import { ReviewsService } from '../reviews/reviews.service';
 import { outcomeOf } from '../risk/outcome';
 import { assessAtCreation, CreationAssessment, requestsThreeDSecure } from '../risk/risk-decision';
 import { RiskDecision, RiskService } from '../risk/risk.service';
-import { PaymentFacts, paymentFacts } from './payment-facts';
+import { paymentFacts } from './payment-facts';
+import { CreationInputsService } from './creation-inputs.service';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -78,7 +78,6 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
-    private readonly routing: RoutingService,
     private readonly calls: ConnectorCallsService,
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
@@ -87,13 +86,16 @@ export class PaymentsService {
     private readonly reviews: ReviewsService,
     private readonly paymentMethods: PaymentMethodsService,
     private readonly simulation: SimulationService,
+    private readonly inputs: CreationInputsService,
   ) {}
 
   /**
-   * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
-   * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
-   * then the circuit breakers hear about the calls. Simulated API faults (src/simulation) are
-   * decided before any call or write; lost_response is recorded with the commit and fires after it.
+   * Creates a payment in two round trips: what the decisions read (a scenario's outcome, routing,
+   * risk rules and velocity: CreationInputsService) → payer country, risk, routing, connector calls
+   * (their latency on a timer, no connection held) → the machine → one write (payment, history,
+   * attempts, events, deliveries); then the circuit breakers hear about the calls. Simulated API
+   * faults (src/simulation) are decided before any call or write; lost_response is recorded with the
+   * commit and fires after it.
    */
   async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
     const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
@@ -101,20 +103,21 @@ export class PaymentsService {
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
     const card = this.resolveCard(dto, now);
-    const requested = await this.simulation.requestedPaymentOutcome(actor, dto.simulate ?? header, {
-      cardLast4: card ? card.number.slice(-4) : null,
-      customerEmail: dto.customer_email ?? null,
-      metadata: dto.metadata ?? {},
-    });
+    assertKnownCurrency(dto.currency);
+    // An explicit fault that commits nothing is raised before anything is read or counted.
+    this.simulation.failBeforeCommit(actor, 'payment.create', dto.simulate ?? header);
+    const paymentId = newId('payment');
+    const facts = paymentFacts(dto, paymentId);
+    const inputs = await this.inputs.load(actor, dto, card, dto.simulate ?? header, facts, now);
+    const requested = inputs.requested;
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const explicit = isApiFault(requested) ? undefined : requested;
     const outcome = card ? this.resolveOutcome(explicit, card, now) : 'success';
     let method = this.paymentMethods.prepare(dto, card, outcome, now);
-    const payment = this.newPayment(actor, dto, card, method.details, now);
-    const facts = paymentFacts(dto, payment.id);
+    const payment = this.newPayment(actor, paymentId, dto, card, method.details, now);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
     // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
-    const risk = card ? await this.risk.assess(paymentSignals(actor, dto, payment, card, outcome), now) : null;
+    const risk = inputs.risk?.(outcome === 'fraud_detected') ?? null;
     if (risk && requestsThreeDSecure(risk)) {
       // A request_3ds rule asks for 3-D Secure as `three_d_secure: "required"` would (the card's table still applies).
       method = this.paymentMethods.prepare({ ...dto, three_d_secure: 'required' }, card, outcome, now);
@@ -123,7 +126,7 @@ export class PaymentsService {
     const assessment = risk ? assessAtCreation(risk, method.plan.kind === 'customer_step') : null;
     // A customer step asks the connector to start it; the bank's own answer comes after the step.
     const stepPlan = method.plan.kind === 'customer_step' && !assessment?.blocked ? method.plan : null;
-    const calls = assessment?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
+    const calls = assessment?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, inputs.plan(dto.connector), stepPlan ? 'success' : outcome, now);
     Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
     const waits = stepPlan !== null && calls.verdict === 'success';
     if (assessment) payment.outcome = outcomeOf(assessment, { kind: waits ? 'waiting' : calls.verdict === 'success' ? 'authorized' : 'declined' });
@@ -165,9 +168,8 @@ export class PaymentsService {
     return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
   }
 
-  private async callConnectors(actor: Actor, dto: CreatePaymentDto, facts: PaymentFacts, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
-    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
-    return this.calls.call(actor.merchantId, decision, connectors, outcome, now);
+  private async callConnectors(actor: Actor, plan: RoutePlan, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
+    return this.calls.call(actor.merchantId, plan.decision, plan.connectors, outcome, now);
   }
 
   /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
@@ -389,12 +391,9 @@ export class PaymentsService {
     ];
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
-    if (!isKnownCurrency(dto.currency)) {
-      throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
-    }
+  private newPayment(actor: Actor, id: string, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
     return Object.assign(new PaymentEntity(), {
-      id: newId('payment'),
+      id,
       merchantId: actor.merchantId,
       amount: dto.amount,
       currency: normalizeCurrency(dto.currency),
@@ -503,4 +502,10 @@ function describeAction(event: PaymentEvent): string {
     REVERT_REFUND: 'reverted',
   };
   return verbs[event.type];
+}
+
+function assertKnownCurrency(currency: string): void {
+  if (!isKnownCurrency(currency)) {
+    throw new DomainError('parameter_invalid', `Unknown currency: '${currency}'. Use an ISO 4217 code such as usd.`, 'currency');
+  }
 }
