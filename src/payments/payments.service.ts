@@ -7,26 +7,24 @@ import { RoutePlan } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, refundFailsLater, resolveOutcome, SimulateCreateMode } from './card-simulation';
+import { failureMessage, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
-import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
+import { CreatePaymentDto } from './dto/create-payment.dto';
 import { SimulationService } from '../simulation/simulation.service';
 import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
-import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
+import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
-import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
-import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
+import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
 import { ReviewsService } from '../reviews/reviews.service';
 import { outcomeOf } from '../risk/outcome';
@@ -34,6 +32,9 @@ import { assessAtCreation, CreationAssessment, requestsThreeDSecure } from '../r
 import { RiskDecision, RiskService } from '../risk/risk.service';
 import { paymentFacts } from './payment-facts';
 import { CreationInputsService } from './creation-inputs.service';
+import { assertKnownCurrency, newPayment, resolveCard, resolveCardOutcome } from './new-payment';
+import { assertNotExpired, refusal } from './payment-refusals';
+import { CREATE_EVENT, statusEvents } from './status-events';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -50,27 +51,6 @@ export interface PaymentGroupRow {
 const BLOCKED_BY_RISK: CallsOutcome = { attempts: [], connector: null, verdict: 'fraud_detected', reports: [] };
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
-const CREATE_EVENT = 'CREATE';
-
-const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainError>> = {
-  CAPTURE: () => new DomainError('capture_exceeds_authorized', 'The capture amount exceeds the authorized amount.', 'amount'),
-  REFUND: () => new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount'),
-};
-
-/** The one mapping from a machine refusal to the error the client sees. */
-function refusal(payment: PaymentEntity, event: PaymentEvent, reason: 'invalid_state' | 'invalid_amount'): DomainError {
-  // A fully refunded payment has nothing left: any refund exceeds what remains (400, as for a
-  // concurrent over-refund), although REFUNDED is a final state for the machine.
-  const nothingLeft = event.type === 'REFUND' && payment.status === 'REFUNDED';
-  const amountError = reason === 'invalid_amount' || nothingLeft ? INVALID_AMOUNT_ERRORS[event.type] : undefined;
-  if (amountError) return amountError();
-  return new DomainError(
-    'payment_invalid_state',
-    `This payment is ${payment.status}; it cannot be ${describeAction(event)}.`,
-    undefined,
-    { payment_id: payment.id, status: payment.status },
-  );
-}
 
 @Injectable()
 export class PaymentsService {
@@ -102,7 +82,7 @@ export class PaymentsService {
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
-    const card = this.resolveCard(dto, now);
+    const card = resolveCard(dto, now);
     assertKnownCurrency(dto.currency);
     // An explicit fault that commits nothing is raised before anything is read or counted.
     this.simulation.failBeforeCommit(actor, 'payment.create', dto.simulate ?? header);
@@ -112,9 +92,9 @@ export class PaymentsService {
     const requested = inputs.requested;
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const explicit = isApiFault(requested) ? undefined : requested;
-    const outcome = card ? this.resolveOutcome(explicit, card, now) : 'success';
+    const outcome = card ? resolveCardOutcome(explicit, card, now) : 'success';
     let method = this.paymentMethods.prepare(dto, card, outcome, now);
-    const payment = this.newPayment(actor, paymentId, dto, card, method.details, now);
+    const payment = newPayment(actor, paymentId, dto, card, method.details, now);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
     // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
     const risk = inputs.risk?.(outcome === 'fraud_detected') ?? null;
@@ -174,7 +154,7 @@ export class PaymentsService {
 
   /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
   private creationEvents(payment: PaymentEntity, steps: HistoryStep[], calls: CallsOutcome): DomainEvent[] {
-    const [created, ...rest] = this.statusEvents(payment, steps);
+    const [created, ...rest] = statusEvents(payment, steps);
     const attemptFailed = calls.attempts
       .filter((attempt) => attempt.status === 'failed')
       .map((attempt) => ({
@@ -267,7 +247,7 @@ export class PaymentsService {
     const expiry = step.to === 'AUTHORIZED' && step.from !== 'AUTHORIZED' ? this.expiryOf(payment, payment.updatedAt) : [];
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
     await this.scheduler.schedule(manager, expiry);
-    return this.statusEvents(payment, [step]);
+    return statusEvents(payment, [step]);
   }
 
   /**
@@ -286,7 +266,7 @@ export class PaymentsService {
     const statement = new CteStatement();
     this.repository.appendUpdate(statement, actor, payment, [step]);
     also(statement);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, [step]));
+    const recorded = this.events.appendRecord(statement, actor.merchantId, statusEvents(payment, [step]));
     const rows: Array<{ id: string }> = await manager.query(...statement.build(recorded.finalQuery));
     return recorded.afterCommit(rows);
   }
@@ -358,24 +338,6 @@ export class PaymentsService {
     return steps;
   }
 
-  /** The card of a card payment (null for UPI and M-Pesa). */
-  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto | null {
-    // Validation guarantees an object here (a test payment method id was expanded to its card).
-    const paymentMethod = typeof dto.payment_method === 'object' ? dto.payment_method : undefined;
-    if (paymentMethod && paymentMethod.type !== 'card') return null;
-    const card = paymentMethod?.card ?? defaultCard(now);
-    if (!isLuhnValid(card.number)) {
-      throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
-    }
-    return card;
-  }
-
-  private resolveOutcome(explicit: SimulateCreateMode | undefined, card: CardDto, now: Date): SimulateCreateMode {
-    const outcome = resolveOutcome(explicit, card.number);
-    if (outcome === 'success' && !explicit && isExpired(card, now)) return 'expired_card';
-    return outcome;
-  }
-
   /** A payment left AUTHORIZED gets capture_before (AUTH_EXPIRY later) and the action that expires it then. */
   private expiryOf(payment: PaymentEntity, authorizedAt = payment.createdAt) {
     if (payment.status !== 'AUTHORIZED') return [];
@@ -391,121 +353,5 @@ export class PaymentsService {
     ];
   }
 
-  private newPayment(actor: Actor, id: string, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
-    return Object.assign(new PaymentEntity(), {
-      id,
-      merchantId: actor.merchantId,
-      amount: dto.amount,
-      currency: normalizeCurrency(dto.currency),
-      status: 'CREATED',
-      captureMethod: dto.capture_method ?? 'automatic',
-      amountCaptured: 0,
-      amountRefunded: 0,
-      cardBrand: card ? detectBrand(card.number) : null,
-      cardLast4: card ? card.number.slice(-4) : null,
-      cardExpMonth: card?.exp_month ?? null,
-      cardExpYear: card?.exp_year ?? null,
-      refundFailsLater: card ? refundFailsLater(card.number) : false,
-      ...method,
-      nextAction: null,
-      customerStep: null,
-      failureCode: null,
-      failureMessage: null,
-      description: dto.description ?? null,
-      customerEmail: dto.customer_email ?? null,
-      metadata: dto.metadata ?? {},
-      idempotencyKey: actor.idempotencyKey ?? null,
-      captureBefore: null,
-      cancellationReason: null,
-      outcome: null,
-      connector: null,
-      attempts: [],
-      payerCountry: null,
-      payerCountrySource: null,
-      cardCountry: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies PaymentEntity);
-  }
-
-  /** One `payment.<status>` event per step; each carries the payment as it was after that step. */
-  private statusEvents(payment: PaymentEntity, steps: HistoryStep[]): DomainEvent[] {
-    const finalView = toPaymentView(payment);
-    return steps.map((step, index) => {
-      const isLast = index === steps.length - 1;
-      const object = isLast ? finalView : { ...finalView, ...intermediateAmounts(payment, step.to) };
-      return {
-        type: eventTypeOf(step),
-        paymentId: payment.id,
-        object: object as unknown as Record<string, unknown>,
-        occurredAt: payment.updatedAt,
-      };
-    });
-  }
 }
 
-/** payment.created, payment.refund_reverted (a refund that failed later), else payment.<status>. */
-function eventTypeOf(step: HistoryStep): string {
-  if (step.event === CREATE_EVENT) return 'payment.created';
-  return step.event === 'REVERT_REFUND' ? REFUND_REVERTED_EVENT : statusEventName(step.to);
-}
-
-/** The payment as it looked at an intermediate creation step (before capture or failure). */
-function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
-  return {
-    status,
-    amount_capturable: capturable(status, payment.amount),
-    amount_captured: 0,
-    amount_refunded: 0,
-    failure_code: null,
-    failure_message: null,
-    capture_before: null,
-    last_payment_error: null,
-    next_action: null,
-    updated_at: payment.createdAt.toISOString(),
-  };
-}
-
-/** The default test card never expires, however far the merchant's clock has moved. */
-function defaultCard(now: Date): CardDto {
-  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: now.getUTCFullYear() + 5 };
-}
-
-/** Past capture_before, an authorization cannot be captured any more (even before its expiry action ran). */
-function assertNotExpired(payment: PaymentEntity, now: Date): void {
-  if (payment.status !== 'AUTHORIZED' || !payment.captureBefore || payment.captureBefore > now) return;
-  throw new DomainError(
-    'payment_invalid_state',
-    `This payment's authorization expired at ${payment.captureBefore.toISOString()}; it cannot be captured.`,
-    undefined,
-    { payment_id: payment.id, status: payment.status },
-  );
-}
-
-function isExpired(card: CardDto, now: Date): boolean {
-  const year = now.getUTCFullYear();
-  return card.exp_year < year || (card.exp_year === year && card.exp_month < now.getUTCMonth() + 1);
-}
-
-function describeAction(event: PaymentEvent): string {
-  const verbs: Record<PaymentEvent['type'], string> = {
-    AUTHORIZE: 'authorized',
-    DECLINE: 'declined',
-    REQUIRE_ACTION: 'sent to 3-D Secure',
-    PROCESS: 'sent to the customer',
-    EXPIRE: 'expired',
-    LATE_AUTHORIZE: 'authorized late',
-    CAPTURE: 'captured',
-    FAIL_CAPTURE: 'captured',
-    CANCEL: 'canceled',
-    REFUND: 'refunded',
-    REVERT_REFUND: 'reverted',
-  };
-  return verbs[event.type];
-}
-
-function assertKnownCurrency(currency: string): void {
-  if (!isKnownCurrency(currency)) {
-    throw new DomainError('parameter_invalid', `Unknown currency: '${currency}'. Use an ISO 4217 code such as usd.`, 'currency');
-  }
-}
