@@ -181,6 +181,30 @@ describe('simulation scenarios: ordered outcomes (e2e)', () => {
       expect(row.n).toBe(1);
     });
 
+    it('a scripted fault that commits nothing leaves no trace: its payment is not counted by risk velocity', async () => {
+      const fresh = await createMerchant(app.http, 'scenarios-velocity');
+      const card = { number: '5555555555554444', exp_month: 12, exp_year: 2099 };
+      await scenario({ match: { card_last4: '4444' }, outcomes: ['api_error', 'service_unavailable', 'success'] }, fresh).expect(201);
+      const allow = await app.http.post('/v1/risk-rules').set(bearer(fresh)).send({ action: 'allow', predicate: ':charges_per_card_hourly: = 1' }).expect(201);
+      const create = () => app.http.post('/v1/payments').set(bearer(fresh)).send({ ...PAYMENT, payment_method: { type: 'card', card } });
+      expect((await create()).status).toBe(500);
+      expect((await create()).status).toBe(503);
+      const paid = await create().expect(201);
+      // Counted once (this payment): the two faults before it were not.
+      expect(paid.body.outcome.rule).toMatchObject({ id: allow.body.id });
+      const [events] = await db.query(`SELECT count(*)::int AS n FROM risk_velocity_events WHERE merchant_id = $1 AND dimension = 'card'`, [fresh.id]);
+      expect(events.n).toBe(1);
+    });
+
+    it('a create refused for bad input (unknown currency) takes no outcome', async () => {
+      const metadata = uniqueCase();
+      const created = await scenario({ match: { metadata }, outcomes: ['card_declined'] }).expect(201);
+      const refused = await pay({ metadata, currency: 'xyz' }).expect(400);
+      expect(refused.body.error).toMatchObject({ code: 'parameter_invalid', param: 'currency' });
+      const view = await app.http.get(`/v1/simulation-scenarios/${created.body.id}`).set(bearer(merchant)).expect(200);
+      expect(view.body.consumed).toBe(0);
+    });
+
     it('another merchant never consumes this merchant\'s scenario', async () => {
       const metadata = uniqueCase();
       const created = await scenario({ match: { metadata }, outcomes: ['card_declined'] }).expect(201);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CteStatement } from '../database/cte-statement';
 import { queryRows } from '../webhooks/sql-rows';
 import { BREAKER, WINDOW_SQL } from './circuit-breaker';
 import { BUILTIN_CONNECTORS } from './builtin-connectors';
@@ -16,6 +17,14 @@ export interface NewConnector {
   profile: ConnectorProfile;
 }
 
+/** The five built-ins (the merchant's copies or the defaults), then custom ones. */
+function withBuiltins(rows: ConnectorRow[]): StoredConnector[] {
+  const byId = new Map(rows.map((row) => [row.id, fromRow(row)]));
+  const builtins = BUILTIN_CONNECTORS.map((builtin) => byId.get(builtin.id) ?? untouchedBuiltin(builtin));
+  const custom = rows.filter((row) => row.custom).map(fromRow);
+  return [...builtins, ...custom];
+}
+
 /** The `connectors` table's only reader and writer. */
 @Injectable()
 export class ConnectorsRepository {
@@ -24,10 +33,20 @@ export class ConnectorsRepository {
   /** Every connector of the merchant: the five built-ins (its copies or the defaults), then custom ones. */
   async list(merchantId: string, manager: EntityManager = this.db.manager): Promise<StoredConnector[]> {
     const rows = await queryRows<ConnectorRow>(manager, 'SELECT * FROM connectors WHERE merchant_id = $1 ORDER BY created_at, id', [merchantId]);
-    const byId = new Map(rows.map((row) => [row.id, fromRow(row)]));
-    const builtins = BUILTIN_CONNECTORS.map((builtin) => byId.get(builtin.id) ?? untouchedBuiltin(builtin));
-    const custom = rows.filter((row) => row.custom).map(fromRow);
-    return [...builtins, ...custom];
+    return withBuiltins(rows);
+  }
+
+  /** The same read as a json column (`column`) of a statement of several modules' reads; `readAppended` parses it. */
+  appendList(statement: CteStatement, column: string, merchantId: string): void {
+    statement.select(
+      column,
+      `SELECT COALESCE(json_agg(c ORDER BY c.created_at, c.id), '[]'::json) FROM connectors c WHERE c.merchant_id = ${statement.param(merchantId)}`,
+    );
+  }
+
+  /** json turns timestamps into strings: fromRow makes Dates of either. */
+  readAppended(value: ConnectorRow[] | string): StoredConnector[] {
+    return withBuiltins(typeof value === 'string' ? (JSON.parse(value) as ConnectorRow[]) : value);
   }
 
   async find(merchantId: string, id: string, manager: EntityManager = this.db.manager): Promise<StoredConnector | undefined> {

@@ -6,12 +6,13 @@ import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { isKnownCurrency, normalizeCurrency } from '../common/money';
+import { CteStatement } from '../database/cte-statement';
 import { parseDuration } from '../config/duration';
 import { BUILTIN_IDS } from './builtin-connectors';
 import { effectiveCircuit, routableCircuit } from './circuit-breaker';
 import { CircuitBreakerService } from './circuit-breaker.service';
 import { ConnectorProfile, DEFAULT_PROFILE } from './connector.model';
-import { StoredConnector } from './connector-row';
+import { ConnectorRow, StoredConnector } from './connector-row';
 import { AttemptsRepository } from './attempts.repository';
 import { ConnectorsRepository } from './connectors.repository';
 import { ConnectorProfileDto } from './dto/connector-profile.dto';
@@ -145,9 +146,13 @@ export class ConnectorsService {
 
   /** The merchant's connectors with the circuit state routing must respect at `now` (merchant clock). */
   async forRouting(merchantId: string, now: Date): Promise<RoutingConnector[]> {
-    const wallNow = new Date(); // probe leases are wall-clock leases
-    const connectors = await this.repository.list(merchantId);
-    return connectors.map((connector) => ({ ...connector, routableCircuit: routableCircuit({ ...connector.circuit, probeLeaseUntil: connector.probeLeaseUntil }, now, wallNow) }));
+    return withRoutableCircuits(await this.repository.list(merchantId), now);
+  }
+
+  /** forRouting as a column of a statement of several modules' reads: returns its reader. */
+  appendForRouting(statement: CteStatement, merchantId: string): (row: Record<string, unknown>, now: Date) => RoutingConnector[] {
+    this.repository.appendList(statement, 'routing_connectors', merchantId);
+    return (row, now) => withRoutableCircuits(this.repository.readAppended(row.routing_connectors as ConnectorRow[] | string), now);
   }
 
   private async find(merchantId: string, id: string): Promise<StoredConnector> {
@@ -191,4 +196,9 @@ function outageEnd(dto: CreateOutageDto, now: Date): Date {
   if (!(until > now)) throw new DomainError('parameter_invalid', `until must be after the merchant's current time (${now.toISOString()}).`, 'until');
   if (until.getTime() - now.getTime() > MAX_OUTAGE_MS) throw new DomainError('parameter_invalid', 'An outage lasts at most 400d.', 'until');
   return until;
+}
+
+function withRoutableCircuits(connectors: StoredConnector[], now: Date): RoutingConnector[] {
+  const wallNow = new Date(); // probe leases are wall-clock leases
+  return connectors.map((connector) => ({ ...connector, routableCircuit: routableCircuit({ ...connector.circuit, probeLeaseUntil: connector.probeLeaseUntil }, now, wallNow) }));
 }

@@ -7,6 +7,7 @@
 export class CteStatement {
   private readonly params: unknown[] = [];
   private readonly ctes: string[] = [];
+  private readonly columns: string[] = [];
 
   /** Adds a parameter and returns its placeholder ($n). */
   param(value: unknown): string {
@@ -17,6 +18,18 @@ export class CteStatement {
   with(name: string, sql: string): this {
     this.ctes.push(`${name} AS (${sql})`);
     return this;
+  }
+
+  /** Adds an output column of `buildSelect` (an expression over the CTEs, usually a json value). */
+  select(alias: string, expression: string): this {
+    this.columns.push(`(${expression}) AS ${alias}`);
+    return this;
+  }
+
+  /** The statement text and parameters, ending with one row of the `select` columns. */
+  buildSelect(): [string, unknown[]] {
+    const columns = this.columns.length > 0 ? this.columns.join(',\n       ') : '1 AS nothing';
+    return this.ctes.length > 0 ? this.build(`SELECT ${columns}`) : [`SELECT ${columns}`, this.params];
   }
 
   /** The statement text and parameters, ending with `finalQuery`. */

@@ -14,12 +14,13 @@ import { PaymentEntity } from './entities/payment.entity';
 import { PaymentsController } from './payments.controller';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
+import { CreationInputsService } from './creation-inputs.service';
 import { SimulationModule } from '../simulation/simulation.module';
 
 @Module({
   imports: [TimelineRegistryModule, TypeOrmModule.forFeature([PaymentEntity, PaymentHistoryEntity]), EventsModule, RoutingModule, ConnectorsModule, PaymentMethodsModule, SimulationModule, RiskModule, ReviewsModule],
   controllers: [PaymentsController],
-  providers: [PaymentTimelineSource, PaymentsService, PaymentsRepository, AuthorizationExpiry],
+  providers: [PaymentTimelineSource, PaymentsService, CreationInputsService, PaymentsRepository, AuthorizationExpiry],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}

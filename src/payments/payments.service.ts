@@ -3,37 +3,38 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan, Raw } from 'typeorm';
 import { ClockService } from '../clock/clock.service';
 import { ConnectorCallsService, CallsOutcome } from '../connectors/connector-calls.service';
-import { RoutingService } from '../routing/routing.service';
+import { RoutePlan } from '../routing/routing.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { isKnownCurrency, normalizeCurrency } from '../common/money';
 import { createdWithin, ListResponse, toList } from '../common/pagination';
 import { sleep } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { CteStatement } from '../database/cte-statement';
 import { AfterCommit, DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { DEFAULT_TEST_CARD, detectBrand, failureMessage, isLuhnValid, refundFailsLater, resolveOutcome, SimulateCreateMode } from './card-simulation';
+import { failureMessage, SimulateCreateMode } from './card-simulation';
 import { CapturePaymentDto, CancelPaymentDto } from './dto/capture-payment.dto';
-import { CardDto, CreatePaymentDto } from './dto/create-payment.dto';
+import { CreatePaymentDto } from './dto/create-payment.dto';
 import { SimulationService } from '../simulation/simulation.service';
 import { isApiFault, parseSimulateHeader, PAYMENT_SIMULATE_VALUES } from '../simulation/simulation-vocabulary';
 import { ListPaymentsQueryDto } from './dto/list-payments.query';
-import { capturable, PaymentView, toPaymentView } from './dto/payment.view';
+import { PaymentView, toPaymentView } from './dto/payment.view';
 import { PaymentEntity } from './entities/payment.entity';
 import { ScheduledActionsService } from '../scheduling/scheduled-actions.service';
 import { AUTHORIZATION_EXPIRY_KIND } from './authorization-expiry.kind';
-import { PaymentMethodDetails } from '../payment-methods/payment-method-plan';
 import { PaymentMethodsService } from '../payment-methods/payment-methods.service';
-import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent, PaymentStatus, REFUND_REVERTED_EVENT, statusEventName } from './payment.machine';
+import { applyPaymentEvent, isWaitingForCustomer, PaymentEvent } from './payment.machine';
 import { HistoryStep, PaymentsRepository } from './payments.repository';
-import { paymentSignals } from './payment-risk';
 import { ReviewsService } from '../reviews/reviews.service';
 import { outcomeOf } from '../risk/outcome';
 import { assessAtCreation, CreationAssessment, requestsThreeDSecure } from '../risk/risk-decision';
 import { RiskDecision, RiskService } from '../risk/risk.service';
-import { PaymentFacts, paymentFacts } from './payment-facts';
+import { paymentFacts } from './payment-facts';
+import { CreationInputsService } from './creation-inputs.service';
+import { assertKnownCurrency, newPayment, resolveCard, resolveCardOutcome } from './new-payment';
+import { assertNotExpired, refusal } from './payment-refusals';
+import { CREATE_EVENT, statusEvents } from './status-events';
 
 /** Payments of one merchant created in a range, grouped (analytics); sums are bigint text from pg. */
 export interface PaymentGroupRow {
@@ -50,27 +51,6 @@ export interface PaymentGroupRow {
 const BLOCKED_BY_RISK: CallsOutcome = { attempts: [], connector: null, verdict: 'fraud_detected', reports: [] };
 
 const NETWORK_TIMEOUT_DEFAULT_DELAY_MS = 5_000;
-const CREATE_EVENT = 'CREATE';
-
-const INVALID_AMOUNT_ERRORS: Partial<Record<PaymentEvent['type'], () => DomainError>> = {
-  CAPTURE: () => new DomainError('capture_exceeds_authorized', 'The capture amount exceeds the authorized amount.', 'amount'),
-  REFUND: () => new DomainError('refund_exceeds_captured', 'The refund amount exceeds what remains refundable.', 'amount'),
-};
-
-/** The one mapping from a machine refusal to the error the client sees. */
-function refusal(payment: PaymentEntity, event: PaymentEvent, reason: 'invalid_state' | 'invalid_amount'): DomainError {
-  // A fully refunded payment has nothing left: any refund exceeds what remains (400, as for a
-  // concurrent over-refund), although REFUNDED is a final state for the machine.
-  const nothingLeft = event.type === 'REFUND' && payment.status === 'REFUNDED';
-  const amountError = reason === 'invalid_amount' || nothingLeft ? INVALID_AMOUNT_ERRORS[event.type] : undefined;
-  if (amountError) return amountError();
-  return new DomainError(
-    'payment_invalid_state',
-    `This payment is ${payment.status}; it cannot be ${describeAction(event)}.`,
-    undefined,
-    { payment_id: payment.id, status: payment.status },
-  );
-}
 
 @Injectable()
 export class PaymentsService {
@@ -78,7 +58,6 @@ export class PaymentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repository: PaymentsRepository,
     private readonly events: EventsService,
-    private readonly routing: RoutingService,
     private readonly calls: ConnectorCallsService,
     private readonly clock: ClockService,
     private readonly scheduler: ScheduledActionsService,
@@ -87,34 +66,38 @@ export class PaymentsService {
     private readonly reviews: ReviewsService,
     private readonly paymentMethods: PaymentMethodsService,
     private readonly simulation: SimulationService,
+    private readonly inputs: CreationInputsService,
   ) {}
 
   /**
-   * Creates a payment: payer country → routing → connector calls (their latency on a timer, no
-   * connection held) → the machine → one write (payment, history, attempts, events, deliveries);
-   * then the circuit breakers hear about the calls. Simulated API faults (src/simulation) are
-   * decided before any call or write; lost_response is recorded with the commit and fires after it.
+   * Creates a payment in two round trips: what the decisions read (a scenario's outcome, routing,
+   * risk rules and velocity: CreationInputsService) → payer country, risk, routing, connector calls
+   * (their latency on a timer, no connection held) → the machine → one write (payment, history,
+   * attempts, events, deliveries); then the circuit breakers hear about the calls. Simulated API
+   * faults (src/simulation) are decided before any call or write; lost_response is recorded with the
+   * commit and fires after it.
    */
   async create(actor: Actor, dto: CreatePaymentDto, simulateHeader?: string | string[]): Promise<PaymentView> {
     const header = parseSimulateHeader(simulateHeader, PAYMENT_SIMULATE_VALUES);
     const recovered = await this.findByIdempotencyKey(actor);
     if (recovered) return recovered;
     const now = await this.clock.now(actor.merchantId);
-    const card = this.resolveCard(dto, now);
-    const requested = await this.simulation.requestedPaymentOutcome(actor, dto.simulate ?? header, {
-      cardLast4: card ? card.number.slice(-4) : null,
-      customerEmail: dto.customer_email ?? null,
-      metadata: dto.metadata ?? {},
-    });
+    const card = resolveCard(dto, now);
+    assertKnownCurrency(dto.currency);
+    // An explicit fault that commits nothing is raised before anything is read or counted.
+    this.simulation.failBeforeCommit(actor, 'payment.create', dto.simulate ?? header);
+    const paymentId = newId('payment');
+    const facts = paymentFacts(dto, paymentId);
+    const inputs = await this.inputs.load(actor, dto, card, dto.simulate ?? header, facts, now);
+    const requested = inputs.requested;
     this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const explicit = isApiFault(requested) ? undefined : requested;
-    const outcome = card ? this.resolveOutcome(explicit, card, now) : 'success';
+    const outcome = card ? resolveCardOutcome(explicit, card, now) : 'success';
     let method = this.paymentMethods.prepare(dto, card, outcome, now);
-    const payment = this.newPayment(actor, dto, card, method.details, now);
-    const facts = paymentFacts(dto, payment.id);
+    const payment = newPayment(actor, paymentId, dto, card, method.details, now);
     Object.assign(payment, { payerCountry: facts.payer.country, payerCountrySource: facts.payer.source, cardCountry: facts.payer.cardCountry });
     // Risk (card payments) decides before any connector is called: a blocked payment never reaches one (FAILED fraud_detected).
-    const risk = card ? await this.risk.assess(paymentSignals(actor, dto, payment, card, outcome), now) : null;
+    const risk = inputs.risk?.(outcome === 'fraud_detected') ?? null;
     if (risk && requestsThreeDSecure(risk)) {
       // A request_3ds rule asks for 3-D Secure as `three_d_secure: "required"` would (the card's table still applies).
       method = this.paymentMethods.prepare({ ...dto, three_d_secure: 'required' }, card, outcome, now);
@@ -123,7 +106,7 @@ export class PaymentsService {
     const assessment = risk ? assessAtCreation(risk, method.plan.kind === 'customer_step') : null;
     // A customer step asks the connector to start it; the bank's own answer comes after the step.
     const stepPlan = method.plan.kind === 'customer_step' && !assessment?.blocked ? method.plan : null;
-    const calls = assessment?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, dto, facts, stepPlan ? 'success' : outcome, now);
+    const calls = assessment?.blocked ? BLOCKED_BY_RISK : await this.callConnectors(actor, inputs.plan(dto.connector), stepPlan ? 'success' : outcome, now);
     Object.assign(payment, { connector: calls.connector, attempts: calls.attempts });
     const waits = stepPlan !== null && calls.verdict === 'success';
     if (assessment) payment.outcome = outcomeOf(assessment, { kind: waits ? 'waiting' : calls.verdict === 'success' ? 'authorized' : 'declined' });
@@ -165,14 +148,13 @@ export class PaymentsService {
     return [this.reviews.appendOpen(statement, payment.merchantId, payment.id, now)];
   }
 
-  private async callConnectors(actor: Actor, dto: CreatePaymentDto, facts: PaymentFacts, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
-    const { decision, connectors } = await this.routing.plan(actor.merchantId, facts.routing, dto.connector, now);
-    return this.calls.call(actor.merchantId, decision, connectors, outcome, now);
+  private async callConnectors(actor: Actor, plan: RoutePlan, outcome: SimulateCreateMode, now: Date): Promise<CallsOutcome> {
+    return this.calls.call(actor.merchantId, plan.decision, plan.connectors, outcome, now);
   }
 
   /** payment.created, a payment.attempt_failed per technically failed call, then the status events. */
   private creationEvents(payment: PaymentEntity, steps: HistoryStep[], calls: CallsOutcome): DomainEvent[] {
-    const [created, ...rest] = this.statusEvents(payment, steps);
+    const [created, ...rest] = statusEvents(payment, steps);
     const attemptFailed = calls.attempts
       .filter((attempt) => attempt.status === 'failed')
       .map((attempt) => ({
@@ -265,7 +247,7 @@ export class PaymentsService {
     const expiry = step.to === 'AUTHORIZED' && step.from !== 'AUTHORIZED' ? this.expiryOf(payment, payment.updatedAt) : [];
     await this.repository.updateWithHistory(manager, actor, payment, [step]);
     await this.scheduler.schedule(manager, expiry);
-    return this.statusEvents(payment, [step]);
+    return statusEvents(payment, [step]);
   }
 
   /**
@@ -284,7 +266,7 @@ export class PaymentsService {
     const statement = new CteStatement();
     this.repository.appendUpdate(statement, actor, payment, [step]);
     also(statement);
-    const recorded = this.events.appendRecord(statement, actor.merchantId, this.statusEvents(payment, [step]));
+    const recorded = this.events.appendRecord(statement, actor.merchantId, statusEvents(payment, [step]));
     const rows: Array<{ id: string }> = await manager.query(...statement.build(recorded.finalQuery));
     return recorded.afterCommit(rows);
   }
@@ -356,24 +338,6 @@ export class PaymentsService {
     return steps;
   }
 
-  /** The card of a card payment (null for UPI and M-Pesa). */
-  private resolveCard(dto: CreatePaymentDto, now: Date): CardDto | null {
-    // Validation guarantees an object here (a test payment method id was expanded to its card).
-    const paymentMethod = typeof dto.payment_method === 'object' ? dto.payment_method : undefined;
-    if (paymentMethod && paymentMethod.type !== 'card') return null;
-    const card = paymentMethod?.card ?? defaultCard(now);
-    if (!isLuhnValid(card.number)) {
-      throw new DomainError('invalid_card_number', 'The card number is not a valid card number (Luhn check failed).', 'payment_method.card.number');
-    }
-    return card;
-  }
-
-  private resolveOutcome(explicit: SimulateCreateMode | undefined, card: CardDto, now: Date): SimulateCreateMode {
-    const outcome = resolveOutcome(explicit, card.number);
-    if (outcome === 'success' && !explicit && isExpired(card, now)) return 'expired_card';
-    return outcome;
-  }
-
   /** A payment left AUTHORIZED gets capture_before (AUTH_EXPIRY later) and the action that expires it then. */
   private expiryOf(payment: PaymentEntity, authorizedAt = payment.createdAt) {
     if (payment.status !== 'AUTHORIZED') return [];
@@ -389,118 +353,5 @@ export class PaymentsService {
     ];
   }
 
-  private newPayment(actor: Actor, dto: CreatePaymentDto, card: CardDto | null, method: PaymentMethodDetails, now: Date): PaymentEntity {
-    if (!isKnownCurrency(dto.currency)) {
-      throw new DomainError('parameter_invalid', `Unknown currency: '${dto.currency}'. Use an ISO 4217 code such as usd.`, 'currency');
-    }
-    return Object.assign(new PaymentEntity(), {
-      id: newId('payment'),
-      merchantId: actor.merchantId,
-      amount: dto.amount,
-      currency: normalizeCurrency(dto.currency),
-      status: 'CREATED',
-      captureMethod: dto.capture_method ?? 'automatic',
-      amountCaptured: 0,
-      amountRefunded: 0,
-      cardBrand: card ? detectBrand(card.number) : null,
-      cardLast4: card ? card.number.slice(-4) : null,
-      cardExpMonth: card?.exp_month ?? null,
-      cardExpYear: card?.exp_year ?? null,
-      refundFailsLater: card ? refundFailsLater(card.number) : false,
-      ...method,
-      nextAction: null,
-      customerStep: null,
-      failureCode: null,
-      failureMessage: null,
-      description: dto.description ?? null,
-      customerEmail: dto.customer_email ?? null,
-      metadata: dto.metadata ?? {},
-      idempotencyKey: actor.idempotencyKey ?? null,
-      captureBefore: null,
-      cancellationReason: null,
-      outcome: null,
-      connector: null,
-      attempts: [],
-      payerCountry: null,
-      payerCountrySource: null,
-      cardCountry: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies PaymentEntity);
-  }
-
-  /** One `payment.<status>` event per step; each carries the payment as it was after that step. */
-  private statusEvents(payment: PaymentEntity, steps: HistoryStep[]): DomainEvent[] {
-    const finalView = toPaymentView(payment);
-    return steps.map((step, index) => {
-      const isLast = index === steps.length - 1;
-      const object = isLast ? finalView : { ...finalView, ...intermediateAmounts(payment, step.to) };
-      return {
-        type: eventTypeOf(step),
-        paymentId: payment.id,
-        object: object as unknown as Record<string, unknown>,
-        occurredAt: payment.updatedAt,
-      };
-    });
-  }
 }
 
-/** payment.created, payment.refund_reverted (a refund that failed later), else payment.<status>. */
-function eventTypeOf(step: HistoryStep): string {
-  if (step.event === CREATE_EVENT) return 'payment.created';
-  return step.event === 'REVERT_REFUND' ? REFUND_REVERTED_EVENT : statusEventName(step.to);
-}
-
-/** The payment as it looked at an intermediate creation step (before capture or failure). */
-function intermediateAmounts(payment: PaymentEntity, status: PaymentStatus) {
-  return {
-    status,
-    amount_capturable: capturable(status, payment.amount),
-    amount_captured: 0,
-    amount_refunded: 0,
-    failure_code: null,
-    failure_message: null,
-    capture_before: null,
-    last_payment_error: null,
-    next_action: null,
-    updated_at: payment.createdAt.toISOString(),
-  };
-}
-
-/** The default test card never expires, however far the merchant's clock has moved. */
-function defaultCard(now: Date): CardDto {
-  return { number: DEFAULT_TEST_CARD, exp_month: 12, exp_year: now.getUTCFullYear() + 5 };
-}
-
-/** Past capture_before, an authorization cannot be captured any more (even before its expiry action ran). */
-function assertNotExpired(payment: PaymentEntity, now: Date): void {
-  if (payment.status !== 'AUTHORIZED' || !payment.captureBefore || payment.captureBefore > now) return;
-  throw new DomainError(
-    'payment_invalid_state',
-    `This payment's authorization expired at ${payment.captureBefore.toISOString()}; it cannot be captured.`,
-    undefined,
-    { payment_id: payment.id, status: payment.status },
-  );
-}
-
-function isExpired(card: CardDto, now: Date): boolean {
-  const year = now.getUTCFullYear();
-  return card.exp_year < year || (card.exp_year === year && card.exp_month < now.getUTCMonth() + 1);
-}
-
-function describeAction(event: PaymentEvent): string {
-  const verbs: Record<PaymentEvent['type'], string> = {
-    AUTHORIZE: 'authorized',
-    DECLINE: 'declined',
-    REQUIRE_ACTION: 'sent to 3-D Secure',
-    PROCESS: 'sent to the customer',
-    EXPIRE: 'expired',
-    LATE_AUTHORIZE: 'authorized late',
-    CAPTURE: 'captured',
-    FAIL_CAPTURE: 'captured',
-    CANCEL: 'canceled',
-    REFUND: 'refunded',
-    REVERT_REFUND: 'reverted',
-  };
-  return verbs[event.type];
-}

@@ -8,7 +8,7 @@ import { AfterChallenge, ChallengeEnd, CreationAssessment, decideAfterChallenge,
 import { RiskRulesService, RuleRow } from './risk-rules.service';
 import { ParsedRule, RuleErrorHandler, RuleMatch } from './rule-evaluation';
 import { amountInUsd, RiskLevel, scorePayment } from './scoring';
-import { cardFingerprint, CountRow, DAY_MS, MERCHANT_NOW, VelocityService } from './velocity.service';
+import { cardFingerprint, CountRow, DAY_MS, MERCHANT_NOW, VelocityCounts, VelocityService } from './velocity.service';
 
 /** How often each process deletes risk rows nothing can use any more (wall clock; the rows' age is merchant time). */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -30,8 +30,6 @@ export interface PaymentSignals {
   email: string | null;
   /** false when the request names an explicit `simulate` mode (it wins over the risk test cards). */
   testCardOverrides: boolean;
-  /** The simulated issuer already flags this payment as fraud (test card 4100000000000019 / simulate=fraud_detected). */
-  knownFraud: boolean;
 }
 
 export interface RiskDecision extends ScoredPayment {
@@ -93,20 +91,34 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async assess(input: PaymentSignals, now: Date): Promise<RiskDecision> {
+  /**
+   * Adds what a card payment's assessment reads to a create's first statement (the merchant's rules;
+   * this payment's velocity, counted unless `countOnlyIf`, a SQL condition, is false) and returns the
+   * assessment of that statement's row. `knownFraud` is the simulated issuer's, known only then.
+   */
+  appendAssessment(
+    statement: CteStatement,
+    input: PaymentSignals,
+    now: Date,
+    countOnlyIf?: string,
+  ): (row: Record<string, unknown>, knownFraud: boolean) => RiskDecision {
     const fingerprint = cardFingerprint(input.merchantId, input.cardNumber);
-    // One round trip: the merchant's rules and this payment's velocity counts.
-    const statement = new CteStatement();
     this.rules.appendLoad(statement, input.merchantId, now);
-    this.velocity.appendCount(statement, input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now);
-    const [row]: Array<{ rules: RuleRow[] | string; counts: CountRow[] | string }> = await this.db.query(
-      ...statement.build(
-        `SELECT (SELECT COALESCE(json_agg(r), '[]'::json) FROM risk_rules_loaded r) AS rules,
-                (SELECT COALESCE(json_agg(c), '[]'::json) FROM risk_velocity_counted c) AS counts`,
-      ),
-    );
-    const rules = this.rules.parsedRows(fromJson(row.rules));
-    const counts = this.velocity.countsOf(fromJson(row.counts));
+    this.velocity.appendCount(statement, input.merchantId, { cardFingerprint: fingerprint, ip: input.ip, email: input.email }, now, countOnlyIf);
+    statement
+      .select('risk_rules', `SELECT COALESCE(json_agg(r), '[]'::json) FROM risk_rules_loaded r`)
+      .select('risk_counts', `SELECT COALESCE(json_agg(c), '[]'::json) FROM risk_velocity_counted c`);
+    return (row, knownFraud) =>
+      this.decide(
+        input,
+        fingerprint,
+        knownFraud,
+        this.rules.parsedRows(fromJson(row.risk_rules as RuleRow[] | string)),
+        this.velocity.countsOf(fromJson(row.risk_counts as CountRow[] | string)),
+      );
+  }
+
+  private decide(input: PaymentSignals, fingerprint: string, knownFraud: boolean, rules: ParsedRule[], counts: VelocityCounts): RiskDecision {
     const usd = amountInUsd(input.amount, input.currency);
     const scored = scorePayment({
       cardNumber: input.cardNumber,
@@ -116,7 +128,7 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
       payerCountry: input.payerCountry,
       chargesPerCardHourly: counts.charges_per_card_hourly,
     });
-    const [score, level]: [number, RiskLevel] = input.knownFraud ? [100, 'highest'] : [scored.score, scored.level];
+    const [score, level]: [number, RiskLevel] = knownFraud ? [100, 'highest'] : [scored.score, scored.level];
     const signals: RiskSignals = {
       ...counts,
       amount_in_usd: usd,
@@ -129,8 +141,8 @@ export class RiskService implements OnModuleInit, OnModuleDestroy {
       card_bin: input.cardNumber.slice(0, 6),
       email_domain: input.email?.split('@').pop() ?? null,
     };
-    const verdict = input.knownFraud ? { kind: 'decided' as const, rule: null } : judgeRules(rules, signals, this.onRuleError);
-    return { cardFingerprint: fingerprint, signals, risk_score: score, risk_level: level, knownFraud: input.knownFraud, verdict };
+    const verdict = knownFraud ? { kind: 'decided' as const, rule: null } : judgeRules(rules, signals, this.onRuleError);
+    return { cardFingerprint: fingerprint, signals, risk_score: score, risk_level: level, knownFraud: knownFraud, verdict };
   }
 
   /** Counts a failed (declined or blocked) payment in `declines_per_card_hourly` (in the creation statement). */

@@ -72,10 +72,11 @@ export class VelocityService {
   /**
    * Counts this payment (card, IP, e-mail): adds the CTE `risk_velocity_counted` (rows of
    * dimension, hourly, daily) to a statement; `countsOf` reads them (the windows' counts, this payment
-   * included). One call of risk_velocity_count (migrations/1763819000300-risk-velocity-count-function.sql):
+   * included). With `onlyIf` (a SQL condition over the statement's other CTEs) nothing is counted
+   * when it is false. One call of risk_velocity_count (migrations/1763819000300-risk-velocity-count-function.sql):
    * the key rows stay locked only while the server runs the statement, not across round trips.
    */
-  appendCount(statement: CteStatement, merchantId: string, keys: VelocityKeys, now: Date): void {
+  appendCount(statement: CteStatement, merchantId: string, keys: VelocityKeys, now: Date, onlyIf?: string): void {
     const bumps: Bump[] = [
       { dimension: 'card' as const, key: keys.cardFingerprint },
       ...(keys.ip ? [{ dimension: 'ip' as const, key: hashKey('ip', keys.ip) }] : []),
@@ -91,7 +92,14 @@ export class VelocityService {
       `${p(bumps.map((bump) => bump.key))}::text[]`,
       `${p(keys.cardFingerprint)}::text`,
     ];
-    statement.with('risk_velocity_counted', `SELECT c.dimension, c.hourly, c.daily FROM risk_velocity_count(${args.join(', ')}) AS c`);
+    const count = `risk_velocity_count(${args.join(', ')})`;
+    statement.with(
+      'risk_velocity_counted',
+      onlyIf === undefined
+        ? `SELECT c.dimension, c.hourly, c.daily FROM ${count} AS c`
+        : // The function in the target list under a one-time filter: it is not called at all when the condition is false.
+          `SELECT (c).dimension, (c).hourly, (c).daily FROM (SELECT ${count} AS c WHERE ${onlyIf}) AS counted`,
+    );
   }
 
   /** Counts this payment on its own (one round trip); a create counts it in the risk statement instead. */

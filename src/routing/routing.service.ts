@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ClockService } from '../clock/clock.service';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/errors/domain-error';
+import { CteStatement } from '../database/cte-statement';
 import { newId } from '../common/ids';
 import { ConnectorsService, RoutingConnector } from '../connectors/connectors.service';
 import { paymentFacts } from '../payments/payment-facts';
@@ -64,14 +65,30 @@ export class RoutingService {
   /** Decides where a payment goes. A forced connector that cannot take the payment is a 400. */
   async plan(merchantId: string, facts: RoutingFacts, forced: string | undefined, now: Date): Promise<RoutePlan> {
     const [config, connectors] = await Promise.all([this.repository.find(merchantId), this.connectors.forRouting(merchantId, now)]);
-    const routable = connectors.map((connector) => ({ ...connector, circuit: connector.routableCircuit }));
-    const decision = decideRoute(config, routable, facts, forced);
-    if (forced !== undefined && decision.order.length === 0) {
-      const reason = decision.candidates[0]?.reason ?? 'unknown_connector';
-      throw new DomainError('parameter_invalid', `Connector '${forced}' cannot take this payment (${reason}).`, 'connector', { reason });
-    }
-    return { decision, connectors };
+    return planOf(config, connectors, facts, forced);
   }
+
+  /**
+   * What plan reads, as columns of a statement of several modules' reads (a create's first round
+   * trip); the returned function plans from that statement's row.
+   */
+  appendPlanInputs(statement: CteStatement, merchantId: string): (row: Record<string, unknown>, facts: RoutingFacts, forced: string | undefined, now: Date) => RoutePlan {
+    this.repository.appendFind(statement, 'routing_config', merchantId);
+    const connectorsOf = this.connectors.appendForRouting(statement, merchantId);
+    return (row, facts, forced, now) =>
+      planOf(this.repository.readAppended(row.routing_config as Parameters<RoutingRepository['readAppended']>[0]), connectorsOf(row, now), facts, forced);
+  }
+}
+
+/** Throws parameter_invalid (param connector) when a forced connector cannot take the payment. */
+function planOf(config: RoutingConfig, connectors: RoutingConnector[], facts: RoutingFacts, forced: string | undefined): RoutePlan {
+  const routable = connectors.map((connector) => ({ ...connector, circuit: connector.routableCircuit }));
+  const decision = decideRoute(config, routable, facts, forced);
+  if (forced !== undefined && decision.order.length === 0) {
+    const reason = decision.candidates[0]?.reason ?? 'unknown_connector';
+    throw new DomainError('parameter_invalid', `Connector '${forced}' cannot take this payment (${reason}).`, 'connector', { reason });
+  }
+  return { decision, connectors };
 }
 
 /** What the audit entry says about new routing: its shape, not a copy of every rule. */

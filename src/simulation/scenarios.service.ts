@@ -6,9 +6,10 @@ import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { ListQueryDto, ListResponse, toList } from '../common/pagination';
 import { ClockService } from '../clock/clock.service';
+import { CteStatement } from '../database/cte-statement';
 import { CreateScenarioDto, ScenarioMatchDto } from './dto/create-scenario.dto';
-import { DeletedScenarioView, outcomeAt, ScenarioView, toScenarioView } from './dto/scenario.view';
-import { ScenarioThenMode, SimulationScenarioEntity } from './entities/simulation-scenario.entity';
+import { DeletedScenarioView, ScenarioView, toScenarioView } from './dto/scenario.view';
+import { SimulationScenarioEntity } from './entities/simulation-scenario.entity';
 import { PaymentSimulateValue } from './simulation-vocabulary';
 
 /** What a payment create offers to match on. */
@@ -23,16 +24,26 @@ export interface ScenarioCandidate {
  * UPDATE serialises concurrent creates and each sees the previous one's increment (READ COMMITTED
  * re-checks the updated row), so N concurrent creates take N distinct positions.
  */
-const CONSUME_SQL = `
+/** The CTE a create's first statement gets: one row (`outcome`) when a scenario matched, else none. */
+export const SCENARIO_CTE = 'simulation_scenario_consumed';
+
+/**
+ * The consuming UPDATE; `outcome` is the one at the position taken (0-based position = consumed - 1,
+ * so outcomes[consumed] in SQL's 1-based arrays): past the end, the last one (repeat_last) or the
+ * position modulo the length (cycle).
+ */
+const consumeSql = (merchant: string, cardLast4: string, email: string, metadata: string) => `
   UPDATE simulation_scenarios SET consumed = consumed + 1
    WHERE id = (SELECT id FROM simulation_scenarios
-                WHERE merchant_id = $1
-                  AND (match_card_last4 IS NULL OR match_card_last4 = $2)
-                  AND (match_customer_email IS NULL OR match_customer_email = $3)
-                  AND (match_metadata IS NULL OR $4::jsonb @> match_metadata)
+                WHERE merchant_id = ${merchant}
+                  AND (match_card_last4 IS NULL OR match_card_last4 = ${cardLast4})
+                  AND (match_customer_email IS NULL OR match_customer_email = ${email})
+                  AND (match_metadata IS NULL OR ${metadata}::jsonb @> match_metadata)
                 ORDER BY id DESC
                 LIMIT 1)
-  RETURNING consumed - 1 AS position, outcomes, then_mode`;
+  RETURNING CASE WHEN consumed <= cardinality(outcomes) THEN outcomes[consumed]
+                 WHEN then_mode = 'cycle' THEN outcomes[(consumed - 1) % cardinality(outcomes) + 1]
+                 ELSE outcomes[cardinality(outcomes)] END AS outcome`;
 
 @Injectable()
 export class ScenariosService {
@@ -77,16 +88,16 @@ export class ScenariosService {
     return { id, object: 'simulation_scenario', deleted: true };
   }
 
-  /** The next outcome for a payment create, or undefined when no scenario matches (nothing consumed). */
-  async nextOutcome(merchantId: string, candidate: ScenarioCandidate): Promise<PaymentSimulateValue | undefined> {
-    const rows: Array<{ position: number; outcomes: string[]; then_mode: ScenarioThenMode }> = await this.db.query(CONSUME_SQL, [
-      merchantId,
-      candidate.cardLast4,
-      candidate.customerEmail?.toLowerCase() ?? null,
-      JSON.stringify(candidate.metadata),
-    ]);
-    const [row] = normalizeRows(rows);
-    return row ? (outcomeAt(row.outcomes, row.then_mode, row.position) as PaymentSimulateValue) : undefined;
+  /**
+   * Takes the next outcome for a payment create in a statement of several modules' work: the CTE
+   * SCENARIO_CTE and the column `scenario_outcome` (null when no scenario matches: nothing consumed).
+   */
+  appendNextOutcome(statement: CteStatement, merchantId: string, candidate: ScenarioCandidate): (row: Record<string, unknown>) => PaymentSimulateValue | undefined {
+    const p = (value: unknown) => statement.param(value);
+    const email = candidate.customerEmail?.toLowerCase() ?? null;
+    statement.with(SCENARIO_CTE, consumeSql(p(merchantId), p(candidate.cardLast4), p(email), p(JSON.stringify(candidate.metadata))));
+    statement.select('scenario_outcome', `SELECT outcome FROM ${SCENARIO_CTE}`);
+    return (row) => (row.scenario_outcome ?? undefined) as PaymentSimulateValue | undefined;
   }
 
   private async find(actor: Actor, id: string): Promise<SimulationScenarioEntity> {
@@ -94,11 +105,6 @@ export class ScenariosService {
     if (!row) throw DomainError.notFound('simulation scenario', id);
     return row;
   }
-}
-
-/** pg returns [rows] for a plain UPDATE … RETURNING through TypeORM's query(): [rows, count]. */
-function normalizeRows<T>(result: T[] | [T[], number]): T[] {
-  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
 }
 
 function normalizeMatch(match: ScenarioMatchDto): ScenarioMatchDto {

@@ -7,7 +7,7 @@ import { newId } from '../common/ids';
 import { CteStatement } from '../database/cte-statement';
 import { MetricsService } from '../metrics/metrics.service';
 import { FaultOperation, SimulatedFaultEntity } from './entities/simulated-fault.entity';
-import { ScenarioCandidate, ScenariosService } from './scenarios.service';
+import { SCENARIO_CTE, ScenarioCandidate, ScenariosService } from './scenarios.service';
 import { ApiFault, isApiFault, PaymentSimulateValue } from './simulation-vocabulary';
 
 /** Faults that need the socket itself: the exception filter / reply still runs, then the connection is destroyed. */
@@ -22,6 +22,9 @@ export interface CommittedObject {
 }
 
 const RETRY_AFTER_SECONDS = 1;
+
+/** The API faults raised before any write (lost_response commits, then loses the answer). */
+const NOTHING_COMMITTED: readonly ApiFault[] = ['api_error', 'service_unavailable', 'connection_reset'];
 
 /**
  * Faults of the API itself. The three "nothing committed" faults are raised before any write;
@@ -47,20 +50,28 @@ export class SimulationService {
   }
 
   /**
-   * What a payment create asked for: its body's simulate, else its Sandbox-Simulate header, else
-   * the next outcome of a matching scenario (consumed only when nothing explicit was asked).
+   * What a payment create asked for: `explicit` (its body's simulate, else its Sandbox-Simulate
+   * header), else the next outcome of a matching scenario, taken in `statement` (a create's first
+   * round trip; consumed only when nothing explicit was asked). `commits()` is a SQL condition, true
+   * unless that outcome is a fault that commits nothing: what else the statement counts (risk
+   * velocity) is guarded by it, so such a fault leaves no trace but the scenario's position.
    */
-  async requestedPaymentOutcome(
+  appendRequestedPaymentOutcome(
+    statement: CteStatement,
     actor: Actor,
     explicit: PaymentSimulateValue | undefined,
     candidate: ScenarioCandidate,
-  ): Promise<PaymentSimulateValue | undefined> {
-    return explicit ?? (await this.scenarios.nextOutcome(actor.merchantId, candidate));
+  ): { read: (row: Record<string, unknown>) => PaymentSimulateValue | undefined; commits: (() => string) | undefined } {
+    if (explicit !== undefined) return { read: () => explicit, commits: undefined };
+    const read = this.scenarios.appendNextOutcome(statement, actor.merchantId, candidate);
+    // A function: the parameter exists only when a part of the statement uses the condition.
+    const commits = () => `NOT EXISTS (SELECT 1 FROM ${SCENARIO_CTE} s WHERE s.outcome = ANY(${statement.param(NOTHING_COMMITTED)}::text[]))`;
+    return { read, commits };
   }
 
   /** Throws the fault's error (nothing has been written yet) for the three faults that commit nothing. */
   failBeforeCommit(actor: Actor, operation: FaultOperation, requested: string | undefined): void {
-    if (!isApiFault(requested) || requested === 'lost_response') return;
+    if (!isApiFault(requested) || !NOTHING_COMMITTED.includes(requested)) return;
     this.count(actor, operation, requested);
     if (requested === 'connection_reset') {
       actor.socketFault = 'connection_reset';
