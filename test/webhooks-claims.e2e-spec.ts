@@ -57,5 +57,15 @@ describe('claiming due deliveries (e2e)', () => {
     expect(await pending()).toEqual([]);
     expect(await Promise.all(ids.map((id) => deliveries.claimOne(id)))).toEqual(ids.map(() => undefined));
     expect((await deliveries.claimDue(50)).map((claim) => claim.id)).toEqual([]);
+    // A job for a leased delivery comes back when the lease (timeout + 2 s margin) ends; one for a finished delivery is dropped.
+    await db.query(`UPDATE webhook_deliveries SET status = 'succeeded', next_attempt_at = NULL WHERE id = $1`, [ids[0]]);
+    const outcomes = await Promise.all(ids.slice(0, 3).map((id) => deliveries.attempt(id)));
+    expect(outcomes[0]).toEqual({ kind: 'skipped' });
+    expect(outcomes.slice(1)).toEqual([1, 2].map(() => ({ kind: 'retry', delayMs: expect.any(Number) })));
+    for (const outcome of outcomes.slice(1)) {
+      const waitMs = outcome.kind === 'retry' ? outcome.delayMs : NaN;
+      expect(waitMs).toBeGreaterThan(10_000);
+      expect(waitMs).toBeLessThanOrEqual(12_050);
+    }
   });
 });

@@ -29,6 +29,9 @@ export interface DeliveryClaim {
   chaos: WebhookChaos | null;
 }
 
+/** A claim by id: the leased delivery, or how long until the lease someone else holds ends (ms, may be ≤ 0; null: not pending). */
+export type ClaimResult = { claim: DeliveryClaim } | { waitMs: number | null };
+
 /** One attempt's row and the delivery's new state, as `record` writes them. */
 export interface AttemptRecord {
   deliveryId: string;
@@ -77,14 +80,18 @@ interface ClaimRow {
   chaos: WebhookChaos | null;
 }
 
-/** Loads the event and endpoint of the rows of `claimed` (a CTE that leased delivery rows) in the same statement. */
-const WITH_EVENT_AND_ENDPOINT = `
-  SELECT c.id, c.attempt_count,
+/** The rows of `claimed` (a CTE that leased delivery rows) with their event and endpoint, loaded in the same statement. */
+const CLAIM_COLUMNS = `c.id, c.attempt_count,
          e.id AS event_id, e.merchant_id, e.type, e.payment_id, e.refund_id, e.sequence, e.data, e.created_at AS event_created_at,
-         w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at, w.chaos
-    FROM claimed c
+         w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at, w.chaos`;
+const FROM_CLAIMED = `FROM claimed c
     JOIN events e ON e.id = c.event_id
     JOIN webhook_endpoints w ON w.id = c.endpoint_id`;
+/** NULLs for every claim column after the id (rows that were not claimed). */
+const NO_CLAIM_COLUMNS = CLAIM_COLUMNS.split(',')
+  .slice(1)
+  .map(() => 'NULL')
+  .join(', ');
 
 function toClaim(row: ClaimRow): DeliveryClaim {
   return {
@@ -119,7 +126,7 @@ function toClaim(row: ClaimRow): DeliveryClaim {
  */
 @Injectable()
 export class DeliveryStore {
-  private readonly claims = new Batcher<string, DeliveryClaim | undefined>((ids) => this.claimByIds(ids), {
+  private readonly claims = new Batcher<string, ClaimResult>((ids) => this.claimByIds(ids), {
     maxBatch: MAX_BATCH,
     maxInFlight: MAX_STATEMENTS_IN_FLIGHT,
   });
@@ -137,14 +144,18 @@ export class DeliveryStore {
     return this.config.webhookTimeoutMs + LEASE_MARGIN_MS;
   }
 
-  /** Claims one delivery by id (BullMQ job), batched with the claims of other jobs; undefined when it is not pending or someone else holds it. */
-  claim(deliveryId: string): Promise<DeliveryClaim | undefined> {
+  /** Claims one delivery by id (BullMQ job), batched with the claims of other jobs. */
+  claim(deliveryId: string): Promise<ClaimResult> {
     return this.claims.submit(deliveryId);
   }
 
-  /** One statement leasing every given delivery that is pending and not leased; the result follows `ids` (a repeated id is claimed once). */
-  async claimByIds(ids: string[]): Promise<Array<DeliveryClaim | undefined>> {
-    const rows = await queryRows<ClaimRow>(
+  /**
+   * One statement leasing every given delivery that is pending and not leased, and telling for
+   * the others how long their lease still runs (null: no longer pending). The result follows
+   * `ids`; an id asked twice is claimed once (the second ask sees the new lease).
+   */
+  async claimByIds(ids: string[]): Promise<ClaimResult[]> {
+    const rows = await queryRows<ClaimRow & { wait_ms: number | null; claimed: boolean }>(
       this.db.manager,
       `WITH claimed AS (
          UPDATE webhook_deliveries
@@ -152,14 +163,28 @@ export class DeliveryStore {
           WHERE id = ANY($1::text[]) AND status = 'pending'
             AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $3::float8 / 1000))
           RETURNING id, event_id, endpoint_id, attempt_count
-       )${WITH_EVENT_AND_ENDPOINT}`,
+       )
+       SELECT true AS claimed, NULL::float8 AS wait_ms, ${CLAIM_COLUMNS} ${FROM_CLAIMED}
+       UNION ALL
+       SELECT false, ceil(extract(epoch FROM (d.next_attempt_at - now())) * 1000)::float8, d.id, ${NO_CLAIM_COLUMNS}
+         FROM webhook_deliveries d
+        WHERE d.id = ANY($1::text[]) AND d.status = 'pending' AND d.id NOT IN (SELECT id FROM claimed)`,
       [ids, this.leaseMs, EARLY_TOLERANCE_MS],
     );
-    const byId = new Map(rows.map((row) => [row.id, toClaim(row)]));
+    const claimed = new Map<string, ClaimResult>();
+    const leased = new Map<string, number | null>();
+    for (const row of rows) {
+      if (row.claimed) claimed.set(row.id, { claim: toClaim(row) });
+      else leased.set(row.id, row.wait_ms);
+    }
     return ids.map((id) => {
-      const claim = byId.get(id);
-      byId.delete(id);
-      return claim;
+      const result = claimed.get(id);
+      if (result) {
+        claimed.delete(id);
+        leased.set(id, this.leaseMs);
+        return result;
+      }
+      return { waitMs: leased.get(id) ?? null };
     });
   }
 
@@ -178,21 +203,11 @@ export class DeliveryStore {
             SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), retry_due_at = NULL, updated_at = now()
            FROM due WHERE d.id = due.id
          RETURNING d.id, d.event_id, d.endpoint_id, d.attempt_count
-       )${WITH_EVENT_AND_ENDPOINT}`,
+       )
+       SELECT ${CLAIM_COLUMNS} ${FROM_CLAIMED}`,
       [limit, this.leaseMs],
     );
     return rows.map(toClaim);
-  }
-
-  /** How long until a pending delivery's lease ends (ms, may be ≤ 0); null when it is no longer pending. */
-  async leaseWaitMs(deliveryId: string): Promise<number | null> {
-    const [row] = await queryRows<{ wait_ms: number | null }>(
-      this.db.manager,
-      `SELECT ceil(extract(epoch FROM (next_attempt_at - now())) * 1000)::float8 AS wait_ms
-         FROM webhook_deliveries WHERE id = $1 AND status = 'pending'`,
-      [deliveryId],
-    );
-    return row?.wait_ms ?? null;
   }
 
   /** Records one attempt, batched with the attempts that end at the same time. */

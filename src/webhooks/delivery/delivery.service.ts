@@ -41,8 +41,9 @@ export class DeliveryService {
   ) {}
 
   /** Claims one delivery by id (BullMQ job); undefined when it is not pending or someone else holds it. */
-  claimOne(deliveryId: string): Promise<DeliveryClaim | undefined> {
-    return this.store.claim(deliveryId);
+  async claimOne(deliveryId: string): Promise<DeliveryClaim | undefined> {
+    const result = await this.store.claim(deliveryId);
+    return 'claim' in result ? result.claim : undefined;
   }
 
   /** Claims up to `limit` due deliveries (in-process poller); SKIP LOCKED keeps pollers off each other's rows. */
@@ -55,11 +56,10 @@ export class DeliveryService {
    * a crashed worker started) answers `retry` for when that lease ends, so the job comes back then.
    */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
-    const claim = await this.claimOne(deliveryId);
-    if (claim) return this.deliver(claim);
-    const waitMs = await this.store.leaseWaitMs(deliveryId);
-    if (waitMs === null) return { kind: 'skipped' };
-    return { kind: 'retry', delayMs: Math.max(waitMs, 0) + LEASE_RECHECK_SLACK_MS };
+    const result = await this.store.claim(deliveryId);
+    if ('claim' in result) return this.deliver(result.claim);
+    if (result.waitMs === null) return { kind: 'skipped' };
+    return { kind: 'retry', delayMs: Math.max(result.waitMs, 0) + LEASE_RECHECK_SLACK_MS };
   }
 
   async deliver(claim: DeliveryClaim): Promise<AttemptOutcome> {
