@@ -53,8 +53,12 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
     }
   }
 
-  /** Makes sure a job will run now: keeps a waiting/active one, promotes a delayed one, replaces a finished one. */
-  async ensureJob(deliveryId: string): Promise<'kept' | 'promoted' | 'added'> {
+  /**
+   * Makes sure a job will run now: keeps a waiting/active one, promotes a delayed one, replaces a
+   * finished one. `finishedSince` (the sweeper: when it read the row as pending) keeps a job that
+   * finished since then: that run already saw the row, re-running it would only repeat a claim.
+   */
+  async ensureJob(deliveryId: string, finishedSince?: number): Promise<'kept' | 'promoted' | 'added'> {
     const job = await this.queue.getJob(deliveryId);
     if (job) {
       const state = await job.getState();
@@ -63,6 +67,7 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
         return 'promoted';
       }
       if (LIVE_JOB_STATES.has(state)) return 'kept';
+      if (finishedSince !== undefined && (job.finishedOn ?? 0) >= finishedSince) return 'kept';
       await job.remove();
     }
     await this.queue.add(DELIVER_JOB_NAME, { deliveryId }, jobOptions(this.config, deliveryId));
