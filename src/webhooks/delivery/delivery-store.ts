@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { EventEntity } from '../../events/entities/event.entity';
 import { ChaosAction, WebhookChaos } from '../../simulation/webhook-chaos';
 import { queryRows } from '../sql-rows';
-import { Batcher } from './batcher';
+import { Batcher } from '../../common/batcher';
 import { WebhookResponse } from './webhook-http-client';
 
 /** What signing needs to know about an endpoint. */
