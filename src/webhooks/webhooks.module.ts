@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { HealthService } from '../health/health.service';
 import { DeliveryService } from './delivery/delivery.service';
+import { DeliveryStore } from './delivery/delivery-store';
 import { WebhookAttemptEntity } from './entities/webhook-attempt.entity';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
@@ -39,6 +40,7 @@ const deliverySchedulerProvider = {
     WebhookEndpointsService,
     WebhookOutboxService,
     WebhookDeliveriesService,
+    DeliveryStore,
     DeliveryService,
     DeliveryWakeup,
     deliverySchedulerProvider,

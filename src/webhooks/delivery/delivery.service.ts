@@ -1,36 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { performance } from 'node:perf_hooks';
+import { EntityManager } from 'typeorm';
 import { ClockService } from '../../clock/clock.service';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { toEventView } from '../../events/dto/event.view';
-import { EventEntity } from '../../events/entities/event.entity';
 import { queryRows } from '../sql-rows';
 import { sleep } from '../../common/sleep';
-import { ChaosAction, ChaosPlan, corruptSignature, planChaos, WebhookChaos } from '../../simulation/webhook-chaos';
+import { ChaosAction, ChaosPlan, corruptSignature, planChaos } from '../../simulation/webhook-chaos';
+import { DeliveryClaim, DeliveryStore, SigningEndpoint } from './delivery-store';
 import { postWebhook, WebhookResponse } from './webhook-http-client';
 import { signatureHeader } from './webhook-signature';
 
-/** What signing needs to know about an endpoint. */
-export interface SigningEndpoint {
-  id: string;
-  url: string;
-  status: string;
-  secret: string;
-  previousSecret: string | null;
-  previousSecretExpiresAt: Date | null;
-}
-
-/** A pending delivery this process has leased for one attempt, with what it needs to send it. */
-export interface DeliveryClaim {
-  id: string;
-  attemptCount: number;
-  event: EventEntity;
-  endpoint: SigningEndpoint;
-  /** The endpoint's webhook chaos settings (null = off). */
-  chaos: WebhookChaos | null;
-}
+export type { DeliveryClaim, SigningEndpoint };
 
 export type AttemptOutcome =
   | { kind: 'succeeded' }
@@ -38,123 +20,35 @@ export type AttemptOutcome =
   | { kind: 'failed'; reason: string }
   | { kind: 'skipped' };
 
-/** Extra lease time beyond the HTTP timeout, so nobody else claims a row we are still attempting. */
-const LEASE_MARGIN_MS = 2_000;
-/** A queued job may fire slightly before the row's next_attempt_at (clock rounding): still claim it. */
-const EARLY_TOLERANCE_MS = 1_000;
 const LEASE_RECHECK_SLACK_MS = 50;
 const GONE = 410;
 
-interface ClaimRow {
-  id: string;
-  attempt_count: number;
-  event_id: string;
-  merchant_id: string;
-  type: string;
-  payment_id: string | null;
-  refund_id: string | null;
-  sequence: number | null;
-  data: Record<string, unknown>;
-  event_created_at: Date;
-  endpoint_id: string;
-  url: string;
-  endpoint_status: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
-  chaos: WebhookChaos | null;
-}
-
-/** Leases the rows of `claimed` (a CTE returning delivery ids) and loads their event and endpoint in the same statement. */
-const WITH_EVENT_AND_ENDPOINT = `
-  SELECT c.id, c.attempt_count,
-         e.id AS event_id, e.merchant_id, e.type, e.payment_id, e.refund_id, e.sequence, e.data, e.created_at AS event_created_at,
-         w.id AS endpoint_id, w.url, w.status AS endpoint_status, w.secret, w.previous_secret, w.previous_secret_expires_at, w.chaos
-    FROM claimed c
-    JOIN events e ON e.id = c.event_id
-    JOIN webhook_endpoints w ON w.id = c.endpoint_id`;
-
-function toClaim(row: ClaimRow): DeliveryClaim {
-  return {
-    id: row.id,
-    attemptCount: row.attempt_count,
-    event: {
-      id: row.event_id,
-      merchantId: row.merchant_id,
-      type: row.type,
-      paymentId: row.payment_id,
-      refundId: row.refund_id,
-      sequence: row.sequence,
-      data: row.data,
-      createdAt: row.event_created_at,
-    },
-    endpoint: {
-      id: row.endpoint_id,
-      url: row.url,
-      status: row.endpoint_status,
-      secret: row.secret,
-      previousSecret: row.previous_secret,
-      previousSecretExpiresAt: row.previous_secret_expires_at,
-    },
-    chaos: row.chaos,
-  };
-}
-
 /**
- * One attempt of one delivery, shared by both schedulers: claim (a short lease on the row, one
- * statement), sign, POST outside any transaction, then record the attempt and the decision
- * (succeeded / retry / failed; 410 also disables the endpoint) in one more statement.
+ * One attempt of one delivery, shared by both schedulers: claim (a short lease on the row), sign,
+ * POST outside any transaction, then record the attempt and the decision (succeeded / retry /
+ * failed; 410 also disables the endpoint) atomically. Claims and records of attempts running at
+ * the same time share their statements (DeliveryStore).
  */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: DeliveryStore,
     private readonly config: AppConfig,
     private readonly clock: ClockService,
     private readonly metrics: MetricsService,
   ) {}
 
-  private get leaseMs(): number {
-    return this.config.webhookTimeoutMs + LEASE_MARGIN_MS;
-  }
-
   /** Claims one delivery by id (BullMQ job); undefined when it is not pending or someone else holds it. */
   async claimOne(deliveryId: string): Promise<DeliveryClaim | undefined> {
-    const [row] = await queryRows<ClaimRow>(
-      this.db.manager,
-      `WITH claimed AS (
-         UPDATE webhook_deliveries
-            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), retry_due_at = NULL, updated_at = now()
-          WHERE id = $1 AND status = 'pending'
-            AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $3::float8 / 1000))
-          RETURNING id, event_id, endpoint_id, attempt_count
-       )${WITH_EVENT_AND_ENDPOINT}`,
-      [deliveryId, this.leaseMs, EARLY_TOLERANCE_MS],
-    );
-    return row ? toClaim(row) : undefined;
+    const result = await this.store.claim(deliveryId);
+    return 'claim' in result ? result.claim : undefined;
   }
 
   /** Claims up to `limit` due deliveries (in-process poller); SKIP LOCKED keeps pollers off each other's rows. */
-  async claimDue(limit: number): Promise<DeliveryClaim[]> {
-    const rows = await queryRows<ClaimRow>(
-      this.db.manager,
-      `WITH due AS (
-         SELECT id FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED
-       ), claimed AS (
-         UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), retry_due_at = NULL, updated_at = now()
-           FROM due WHERE d.id = due.id
-         RETURNING d.id, d.event_id, d.endpoint_id, d.attempt_count
-       )${WITH_EVENT_AND_ENDPOINT}`,
-      [limit, this.leaseMs],
-    );
-    return rows.map(toClaim);
+  claimDue(limit: number): Promise<DeliveryClaim[]> {
+    return this.store.claimDue(limit);
   }
 
   /**
@@ -162,21 +56,15 @@ export class DeliveryService {
    * a crashed worker started) answers `retry` for when that lease ends, so the job comes back then.
    */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
-    const claim = await this.claimOne(deliveryId);
-    if (claim) return this.deliver(claim);
-    const [row] = await queryRows<{ wait_ms: number | null }>(
-      this.db.manager,
-      `SELECT ceil(extract(epoch FROM (next_attempt_at - now())) * 1000)::float8 AS wait_ms
-         FROM webhook_deliveries WHERE id = $1 AND status = 'pending'`,
-      [deliveryId],
-    );
-    if (!row || row.wait_ms === null) return { kind: 'skipped' };
-    return { kind: 'retry', delayMs: Math.max(row.wait_ms, 0) + LEASE_RECHECK_SLACK_MS };
+    const result = await this.store.claim(deliveryId);
+    if ('claim' in result) return this.deliver(result.claim);
+    if (result.waitMs === null) return { kind: 'skipped' };
+    return { kind: 'retry', delayMs: Math.max(result.waitMs, 0) + LEASE_RECHECK_SLACK_MS };
   }
 
   async deliver(claim: DeliveryClaim): Promise<AttemptOutcome> {
     if (claim.endpoint.status !== 'enabled') {
-      await this.db.query(`UPDATE webhook_deliveries SET status = 'failed', next_attempt_at = NULL, updated_at = now() WHERE id = $1`, [claim.id]);
+      await this.store.markFailed(claim.id);
       const outcome: AttemptOutcome = { kind: 'failed', reason: 'endpoint disabled' };
       this.observe(claim, outcome);
       return outcome;
@@ -184,37 +72,31 @@ export class DeliveryService {
     const plan = planChaos(claim.chaos, claim.id, claim.attemptCount + 1);
     if (plan?.drop) return this.record(claim, DROPPED, 'dropped');
     await this.hold(claim, plan);
-    const response = await this.send(claim.event, claim.endpoint);
+    // Serialised once: the real attempt and any chaos copies send (and sign) these very bytes.
+    const body = JSON.stringify(toEventView(claim.event));
+    const response = await this.send(claim, body);
     const outcome = await this.record(claim, response, plan?.recorded ?? null);
-    await this.sendExtraCopies(claim, plan);
+    await this.sendExtraCopies(claim, body, plan);
     return outcome;
   }
 
   /** Chaos delay/reorder: the lease is extended first, so nobody else claims the row while it waits. */
   private async hold(claim: DeliveryClaim, plan: ChaosPlan | null): Promise<void> {
     if (!plan || plan.holdMs <= 0) return;
-    await this.db.query(
-      `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000) WHERE id = $1`,
-      [claim.id, this.leaseMs + plan.holdMs],
-    );
+    await this.store.extendLease(claim.id, this.store.leaseMs + plan.holdMs);
     await sleep(plan.holdMs);
   }
 
   /** Chaos extra copies after the real attempt: their own attempt rows; they never change the delivery's state. */
-  private async sendExtraCopies(claim: DeliveryClaim, plan: ChaosPlan | null): Promise<void> {
+  private async sendExtraCopies(claim: DeliveryClaim, body: string, plan: ChaosPlan | null): Promise<void> {
     const copies: ChaosAction[] = [...(plan?.duplicate ? ['duplicate' as const] : []), ...(plan?.badSignature ? ['bad_signature' as const] : [])];
     for (const copy of copies) {
-      const response = await this.send(claim.event, claim.endpoint, copy === 'bad_signature');
-      await this.db.query(
-        `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body, chaos)
-         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $7)`,
-        [claim.id, claim.attemptCount + 1, response.status, response.durationMs, response.error, cleanText(response.body), copy],
-      );
+      const response = await this.send(claim, body, copy === 'bad_signature');
+      await this.store.recordCopy(claim.id, claim.attemptCount + 1, response, copy);
     }
   }
 
-  private async send(event: EventEntity, endpoint: SigningEndpoint, badSignature = false): Promise<WebhookResponse> {
-    const body = JSON.stringify(toEventView(event));
+  private async send({ event, endpoint }: DeliveryClaim, body: string, badSignature = false): Promise<WebhookResponse> {
     // webhook-timestamp is wall time (receivers check it against their own clock); the secret overlap is merchant time.
     const secrets = signingSecrets(endpoint, await this.clock.now(event.merchantId));
     const timestamp = Math.floor(Date.now() / 1000);
@@ -232,27 +114,27 @@ export class DeliveryService {
     });
   }
 
-  /** The attempt row, the delivery's new state and (on 410) the endpoint's, in one atomic statement. */
+  /** The attempt row, the delivery's new state and (on 410) the endpoint's, in one atomic statement (shared with other attempts). */
   private async record(claim: DeliveryClaim, response: WebhookResponse, chaos: ChaosAction | null = null): Promise<AttemptOutcome> {
+    const endedAt = performance.now();
     const attempt = claim.attemptCount + 1;
     const outcome = this.decide(attempt, response);
-    const status = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed';
     const delayMs = outcome.kind === 'retry' ? outcome.delayMs : null;
-    const retryDueAt = delayMs === null ? null : new Date((await this.clock.now(claim.event.merchantId)).getTime() + delayMs);
     const gone = response.status === GONE;
-    await this.db.query(
-      `WITH attempt AS (
-         INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, response_status, duration_ms, error, response_body, chaos)
-         VALUES ($1, $2, now() - make_interval(secs => $4::float8 / 1000), $3, $4, $5, $6, $12)
-       ), endpoint AS (
-         UPDATE webhook_endpoints SET status = 'disabled', updated_at = now() WHERE id = $9 AND $10::boolean
-       )
-       UPDATE webhook_deliveries
-          SET attempt_count = $2, status = $7, updated_at = now(), retry_due_at = $11,
-              next_attempt_at = CASE WHEN $8::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $8::float8 / 1000) END
-        WHERE id = $1`,
-      [claim.id, attempt, response.status, response.durationMs, response.error, cleanText(response.body), status, delayMs, claim.endpoint.id, gone, retryDueAt, chaos],
-    );
+    await this.store.record({
+      deliveryId: claim.id,
+      attempt,
+      status: outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed',
+      responseStatus: response.status,
+      durationMs: response.durationMs,
+      error: response.error,
+      responseBody: response.body,
+      delayMs,
+      retryDueAt: delayMs === null ? null : new Date((await this.clock.now(claim.event.merchantId)).getTime() + delayMs),
+      chaos,
+      goneEndpointId: gone ? claim.endpoint.id : null,
+      endedAt,
+    });
     if (gone) this.logger.warn(`Webhook endpoint ${claim.endpoint.id} answered 410 Gone: disabled`);
     this.observe(claim, outcome);
     return outcome;
@@ -304,9 +186,4 @@ const DROPPED: WebhookResponse = { status: null, body: null, error: 'chaos: drop
 
 function signed(header: string, corrupt: boolean): string {
   return corrupt ? corruptSignature(header) : header;
-}
-
-/** Postgres text cannot hold NUL bytes. */
-function cleanText(value: string | null): string | null {
-  return value === null ? null : value.replace(/\u0000/g, '');
 }

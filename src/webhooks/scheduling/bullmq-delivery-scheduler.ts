@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { HealthService } from '../../health/health.service';
+import { Batcher } from '../../common/batcher';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { createRedisConnection, createWebhookQueue, DELIVER_JOB_NAME, DeliverJobData, jobOptions, LIVE_JOB_STATES } from './webhook-queue';
 
@@ -21,6 +22,14 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
   private readonly logger = new Logger(BullmqDeliveryScheduler.name);
   readonly connection: IORedis;
   readonly queue: Queue<DeliverJobData>;
+  /** The deliveries of transactions committing at the same time share one addBulk; a batch takes everything waiting. */
+  private readonly enqueue = new Batcher<string[], void>(
+    async (groups) => {
+      await this.addJobs(groups.flat());
+      return groups.map(() => undefined);
+    },
+    { maxBatch: Number.POSITIVE_INFINITY, maxInFlight: 2 },
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -32,9 +41,15 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
     health.register({ name: 'redis', check: async () => void (await this.connection.ping()) });
   }
 
-  /** Never throws: the rows are committed, so a failed enqueue is only a delay (the sweeper recovers it). */
+  /**
+   * Never throws: the rows are committed, so a failed enqueue is only a delay (the sweeper recovers
+   * it). Batched (see `enqueue`): nothing piles up here while Redis is slow or down.
+   */
   async schedule(deliveryIds: string[]): Promise<void> {
-    if (deliveryIds.length === 0) return;
+    if (deliveryIds.length > 0) await this.enqueue.submit(deliveryIds);
+  }
+
+  private async addJobs(deliveryIds: string[]): Promise<void> {
     const jobs = deliveryIds.map((deliveryId) => ({ name: DELIVER_JOB_NAME, data: { deliveryId }, opts: jobOptions(this.config, deliveryId) }));
     try {
       await withDeadline(this.queue.addBulk(jobs), ENQUEUE_TIMEOUT_MS);
@@ -53,8 +68,12 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
     }
   }
 
-  /** Makes sure a job will run now: keeps a waiting/active one, promotes a delayed one, replaces a finished one. */
-  async ensureJob(deliveryId: string): Promise<'kept' | 'promoted' | 'added'> {
+  /**
+   * Makes sure a job will run now: keeps a waiting/active one, promotes a delayed one, replaces a
+   * finished one. `finishedSince` (the sweeper: when it read the row as pending) keeps a job that
+   * finished since then: that run already saw the row, re-running it would only repeat a claim.
+   */
+  async ensureJob(deliveryId: string, finishedSince?: number): Promise<'kept' | 'promoted' | 'added'> {
     const job = await this.queue.getJob(deliveryId);
     if (job) {
       const state = await job.getState();
@@ -63,6 +82,7 @@ export class BullmqDeliveryScheduler implements DeliveryScheduler, OnApplication
         return 'promoted';
       }
       if (LIVE_JOB_STATES.has(state)) return 'kept';
+      if (finishedSince !== undefined && (job.finishedOn ?? 0) >= finishedSince) return 'kept';
       await job.remove();
     }
     await this.queue.add(DELIVER_JOB_NAME, { deliveryId }, jobOptions(this.config, deliveryId));

@@ -42,6 +42,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** One pass; returns how many deliveries got a new job. */
   async sweep(): Promise<number> {
+    const readAt = Date.now();
     const rows = await queryRows<{ id: string }>(
       this.db.manager,
       `WITH stale AS (
@@ -60,7 +61,8 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     let added = 0;
     for (const { id } of rows) {
       if (this.stopped) break;
-      if ((await this.scheduler.ensureJob(id)) !== 'kept') added++;
+      // In a backlog the rows read are the oldest, so the worker often finishes their jobs meanwhile.
+      if ((await this.scheduler.ensureJob(id, readAt)) !== 'kept') added++;
     }
     return added;
   }
