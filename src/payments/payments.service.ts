@@ -84,13 +84,15 @@ export class PaymentsService {
     const now = await this.clock.now(actor.merchantId);
     const card = resolveCard(dto, now);
     assertKnownCurrency(dto.currency);
-    // An explicit fault that commits nothing is raised before anything is read or counted.
-    this.simulation.failBeforeCommit(actor, 'payment.create', dto.simulate ?? header);
+    // A fault that commits nothing is raised before anything is written or counted: an explicit one
+    // before the first statement, a scenario's once that statement has taken it (it counted nothing).
+    const asked = dto.simulate ?? header;
+    this.simulation.failBeforeCommit(actor, 'payment.create', asked);
     const paymentId = newId('payment');
     const facts = paymentFacts(dto, paymentId);
-    const inputs = await this.inputs.load(actor, dto, card, dto.simulate ?? header, facts, now);
+    const inputs = await this.inputs.load(actor, dto, card, asked, facts, now);
     const requested = inputs.requested;
-    this.simulation.failBeforeCommit(actor, 'payment.create', requested);
+    if (asked === undefined) this.simulation.failBeforeCommit(actor, 'payment.create', requested);
     const explicit = isApiFault(requested) ? undefined : requested;
     const outcome = card ? resolveCardOutcome(explicit, card, now) : 'success';
     let method = this.paymentMethods.prepare(dto, card, outcome, now);
